@@ -1,0 +1,48 @@
+package io.committed.spi;
+
+import io.committed.api.Proposal;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What an {@link Ingestable} is given: its config, where it stands, and the way to commit source
+ * transactions. Methods may be called from any thread of the ingestable.
+ */
+public interface IngestContext {
+
+  /** The ingestable's id. */
+  String ingestableId();
+
+  /** The whole config document, e.g. with its {@code [ingestable]} and {@code [sql]} tables. */
+  PluginConfig document();
+
+  /** The section of the document named after the ingestable's kind, e.g. {@code [sql]}. */
+  PluginConfig config();
+
+  /** The last position committed to the log for this ingestable, or empty before the first one. */
+  Optional<SourcePosition> position();
+
+  /**
+   * Proposes one source transaction together with the position it reaches, atomically.
+   *
+   * <p>The future completes with the entry's log index once it is committed, or with 0 when its
+   * {@code position.sequence()} was not above the high-water mark (a redelivery: already in the
+   * log). Either way the source may now be acknowledged up to {@code position}. It completes
+   * exceptionally when the proposal was not committed, or its outcome is unknown; every later
+   * proposal of this run then fails too, and the ingestable should throw from {@link
+   * Ingestable#run} so the supervisor restarts it from {@link #position()}.
+   */
+  CompletableFuture<Long> propose(Proposal proposal, SourcePosition position);
+
+  /**
+   * Commits a position without data: progress through source transactions that produced no
+   * entities, or a heartbeat. Completes like {@link #propose}, with 0.
+   */
+  CompletableFuture<Long> commitPosition(SourcePosition position);
+
+  /** True once the supervisor wants {@link Ingestable#run} to return (stop, leadership moved). */
+  boolean stopRequested();
+
+  /** Publishes the ingestable's progress for its status; cheap, call as often as useful. */
+  void reportStatus(IngestStatus status);
+}

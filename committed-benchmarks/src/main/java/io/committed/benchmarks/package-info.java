@@ -1,0 +1,2 @@
+/** JMH benchmarks; run them from the shaded jar, never as timed assertions in tests. */
+package io.committed.benchmarks;

@@ -1,0 +1,388 @@
+package io.committed;
+
+import io.committed.api.ConfigException;
+import io.committed.engine.EngineConfig;
+import io.committed.engine.LogEngine;
+import io.committed.engine.LogEngineFactory;
+import io.committed.internal.DefaultCommittedLog;
+import io.committed.internal.LogSettings;
+import io.committed.internal.Plugins;
+import io.committed.internal.ingest.IngestSettings;
+import io.committed.internal.memory.InMemoryEngine;
+import io.committed.internal.sync.Backoff;
+import io.committed.internal.sync.SyncSettings;
+import io.committed.spi.IngestableFactory;
+import io.committed.spi.SyncableFactory;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+
+/**
+ * Configures and starts a {@link CommittedLog}. Each setter checks its value at once and throws
+ * {@link ConfigException} naming the setting; settings that depend on each other are checked by
+ * {@link #start()}. {@code start()} does not change the builder, so one builder can start several
+ * logs (with different data directories).
+ */
+public final class CommittedBuilder {
+  private static final Pattern GROUP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-]{0,63}");
+  private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}");
+
+  private String groupId = "committed";
+  private int nodeId = 1;
+  private final SortedMap<Integer, String> peers = new TreeMap<>();
+  private Path dataDir;
+  private boolean inMemory;
+  private String engine;
+  private final Map<String, String> engineOptions = new HashMap<>();
+  private int maxProposalBytes = 16 * 1024 * 1024;
+  private long maxTransactionBytes = 256L * 1024 * 1024;
+  private int maxInFlight = 4096;
+  private Duration operationTimeout = Duration.ofSeconds(30);
+  private Clock clock = Clock.systemUTC();
+  private UnaryOperator<String> environment = System::getenv;
+  private ClassLoader classLoader;
+  private final List<SyncableFactory> syncableFactories = new ArrayList<>();
+  private final List<IngestableFactory> ingestableFactories = new ArrayList<>();
+  private int syncBatchSize = 500;
+  private Duration syncBatchDelay = Duration.ZERO;
+  private int checkpointEvery = 1000;
+  private Duration checkpointMaxAge = Duration.ofSeconds(1);
+  private Duration syncRetryMin = Duration.ofMillis(10);
+  private Duration syncRetryMax = Duration.ofSeconds(5);
+  private Duration ingestRetryMin = Duration.ofMillis(100);
+  private Duration ingestRetryMax = Duration.ofSeconds(30);
+  private int ingestMaxFailures = 20;
+  private LogObserver observer = LogObserver.NONE;
+
+  CommittedBuilder() {}
+
+  /** The replication group's id (default {@code committed}); one log per group. */
+  public CommittedBuilder groupId(String groupId) {
+    if (groupId == null || !GROUP_ID.matcher(groupId).matches()) {
+      throw new ConfigException("groupId", "groupId must be 1 to 64 letters, digits, '_', '.' or '-', was '"
+          + groupId + "'");
+    }
+    this.groupId = groupId;
+    return this;
+  }
+
+  /** This node's id, 1 or more (default 1). */
+  public CommittedBuilder nodeId(int nodeId) {
+    if (nodeId < 1) {
+      throw new ConfigException("nodeId", "nodeId must be >= 1, was " + nodeId);
+    }
+    this.nodeId = nodeId;
+    return this;
+  }
+
+  /**
+   * The group's initial members as {@code id=host:port} pairs separated by commas, e.g.
+   * {@code 1=10.0.0.1:9021,2=10.0.0.2:9021,3=10.0.0.3:9021}. A leading {@code http://} on an
+   * address is accepted and ignored. Used on first start only; afterwards membership comes from
+   * the log.
+   */
+  public CommittedBuilder peers(String peers) {
+    if (peers == null || peers.isBlank()) {
+      throw new ConfigException("peers", "peers must be 'id=host:port,...', was '" + peers + "'");
+    }
+    SortedMap<Integer, String> parsed = new TreeMap<>();
+    for (String part : peers.split(",")) {
+      String p = part.trim();
+      int eq = p.indexOf('=');
+      if (eq <= 0) {
+        throw new ConfigException("peers", "peers entry '" + p + "' is not id=host:port");
+      }
+      int id;
+      try {
+        id = Integer.parseInt(p.substring(0, eq).trim());
+      } catch (NumberFormatException e) {
+        throw new ConfigException("peers", "peers entry '" + p + "' has a non-numeric node id");
+      }
+      if (parsed.put(id, p.substring(eq + 1).trim()) != null) {
+        throw new ConfigException("peers", "peers lists node " + id + " twice");
+      }
+    }
+    return peers(parsed);
+  }
+
+  /** The group's initial members by node id; see {@link #peers(String)}. */
+  public CommittedBuilder peers(Map<Integer, String> peers) {
+    if (peers == null || peers.isEmpty()) {
+      throw new ConfigException("peers", "peers must list at least one node");
+    }
+    SortedMap<Integer, String> checked = new TreeMap<>();
+    for (Map.Entry<Integer, String> e : peers.entrySet()) {
+      if (e.getKey() == null || e.getKey() < 1) {
+        throw new ConfigException("peers", "peers has node id " + e.getKey() + "; node ids are >= 1");
+      }
+      String address = e.getValue() == null ? "" : e.getValue().trim();
+      if (address.startsWith("http://")) {
+        address = address.substring("http://".length());
+      }
+      if (address.endsWith("/")) {
+        address = address.substring(0, address.length() - 1);
+      }
+      if (!ADDRESS.matcher(address).matches()) {
+        throw new ConfigException("peers", "peers address of node " + e.getKey() + " must be host:port, was '"
+            + e.getValue() + "'");
+      }
+      int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+      if (port < 1 || port > 65535) {
+        throw new ConfigException("peers", "peers address of node " + e.getKey() + " has port " + port);
+      }
+      checked.put(e.getKey(), address);
+    }
+    this.peers.clear();
+    this.peers.putAll(checked);
+    return this;
+  }
+
+  /** Where the engine keeps its files (raft log, event log, snapshots). Required by durable engines. */
+  public CommittedBuilder dataDir(Path dataDir) {
+    if (dataDir == null) {
+      throw new ConfigException("dataDir", "dataDir must not be null");
+    }
+    this.dataDir = dataDir;
+    return this;
+  }
+
+  /** Use the in-memory single-node engine instead of one found on the class path. */
+  public CommittedBuilder inMemory() {
+    this.inMemory = true;
+    return this;
+  }
+
+  /**
+   * The name of the engine to use when several are on the class path (e.g. {@code raft}). By
+   * default the only one found is used.
+   */
+  public CommittedBuilder engine(String name) {
+    if (name == null || name.isBlank()) {
+      throw new ConfigException("engine", "engine name must not be blank");
+    }
+    this.engine = name;
+    return this;
+  }
+
+  /** An engine-specific setting; each engine documents the ones it reads. */
+  public CommittedBuilder engineOption(String key, String value) {
+    if (key == null || key.isBlank() || value == null) {
+      throw new ConfigException("engineOption", "engineOption needs a key and a value, got " + key + "=" + value);
+    }
+    engineOptions.put(key, value);
+    return this;
+  }
+
+  /** The largest encoded proposal accepted, in bytes (default 16 MiB). */
+  public CommittedBuilder maxProposalBytes(int bytes) {
+    if (bytes < 1024) {
+      throw new ConfigException("maxProposalBytes", "maxProposalBytes must be >= 1024, was " + bytes);
+    }
+    this.maxProposalBytes = bytes;
+    return this;
+  }
+
+  /**
+   * The largest source transaction an ingestable may commit as one entry, in bytes (default 256
+   * MiB). Transactions larger than {@link #maxProposalBytes} are replicated in parts and committed
+   * together as one entry; ingesting a larger one fails with a message naming this setting.
+   */
+  public CommittedBuilder maxTransactionBytes(long bytes) {
+    if (bytes < 1024) {
+      throw new ConfigException("maxTransactionBytes", "maxTransactionBytes must be >= 1024, was " + bytes);
+    }
+    this.maxTransactionBytes = bytes;
+    return this;
+  }
+
+  /**
+   * How many proposals may be in flight (submitted, not yet applied) at once (default 4096);
+   * {@code propose} blocks beyond it, up to the operation timeout.
+   */
+  public CommittedBuilder maxInFlight(int proposals) {
+    if (proposals < 1) {
+      throw new ConfigException("maxInFlight", "maxInFlight must be >= 1, was " + proposals);
+    }
+    this.maxInFlight = proposals;
+    return this;
+  }
+
+  /** How long config changes and other blocking operations wait to be committed (default 30 s). */
+  public CommittedBuilder operationTimeout(Duration timeout) {
+    this.operationTimeout = positive("operationTimeout", timeout);
+    return this;
+  }
+
+  /** The clock that stamps proposals and configs (default the system UTC clock). */
+  public CommittedBuilder clock(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  /**
+   * Where {@code ${VAR}} references in configs are looked up (default the process environment).
+   * The function returns null for an unset variable.
+   */
+  public CommittedBuilder environment(UnaryOperator<String> environment) {
+    this.environment = Objects.requireNonNull(environment, "environment");
+    return this;
+  }
+
+  /** The class loader plug-ins and engines are looked up in (default this class's). */
+  public CommittedBuilder classLoader(ClassLoader loader) {
+    this.classLoader = Objects.requireNonNull(loader, "classLoader");
+    return this;
+  }
+
+  /** Registers a syncable factory directly, in addition to those found through ServiceLoader. */
+  public CommittedBuilder syncableFactory(SyncableFactory factory) {
+    syncableFactories.add(Objects.requireNonNull(factory, "syncableFactory"));
+    return this;
+  }
+
+  /** Registers an ingestable factory directly, in addition to those found through ServiceLoader. */
+  public CommittedBuilder ingestableFactory(IngestableFactory factory) {
+    ingestableFactories.add(Objects.requireNonNull(factory, "ingestableFactory"));
+    return this;
+  }
+
+  /** The most entries per {@code Syncable.sync} call (default 500); a syncable config may override it. */
+  public CommittedBuilder syncBatchSize(int entries) {
+    if (entries < 1 || entries > 100_000) {
+      throw new ConfigException("syncBatchSize", "syncBatchSize must be between 1 and 100000, was " + entries);
+    }
+    this.syncBatchSize = entries;
+    return this;
+  }
+
+  /**
+   * How long a caught-up sync worker lets a partial batch wait for more entries before delivering
+   * it (default zero: at once). A few milliseconds fill batch targets' transactions under a
+   * trickle of writes; a syncable config may override it ({@code batchDelay}).
+   */
+  public CommittedBuilder syncBatchDelay(Duration delay) {
+    if (delay == null || delay.isNegative() || delay.compareTo(Duration.ofMinutes(1)) > 0) {
+      throw new ConfigException("syncBatchDelay", "syncBatchDelay must be between 0 and 1 minute, was " + delay);
+    }
+    this.syncBatchDelay = delay;
+    return this;
+  }
+
+  /**
+   * Sync checkpoints: after {@code everyEntries} delivered entries or {@code maxAge}, whichever
+   * first, and whenever a worker catches up (defaults 1000 and 1 s). A syncable config may
+   * override both. After a leader change at most that many entries are delivered again.
+   */
+  public CommittedBuilder syncCheckpoint(int everyEntries, Duration maxAge) {
+    if (everyEntries < 1) {
+      throw new ConfigException("syncCheckpoint", "syncCheckpoint entries must be >= 1, was " + everyEntries);
+    }
+    this.checkpointEvery = everyEntries;
+    this.checkpointMaxAge = positive("syncCheckpoint", maxAge);
+    return this;
+  }
+
+  /** Backoff between sync retries after transient failures (default 10 ms doubling to 5 s). */
+  public CommittedBuilder syncRetry(Duration min, Duration max) {
+    this.syncRetryMin = positive("syncRetry", min);
+    this.syncRetryMax = positive("syncRetry", max);
+    if (max.compareTo(min) < 0) {
+      throw new ConfigException("syncRetry", "syncRetry max " + max + " is below min " + min);
+    }
+    return this;
+  }
+
+  /**
+   * Ingest restarts: backoff between restarts after failures (default 100 ms doubling to 30 s),
+   * and how many consecutive failures park the ingestable (default 20).
+   */
+  public CommittedBuilder ingestRetry(Duration min, Duration max, int maxConsecutiveFailures) {
+    this.ingestRetryMin = positive("ingestRetry", min);
+    this.ingestRetryMax = positive("ingestRetry", max);
+    if (max.compareTo(min) < 0) {
+      throw new ConfigException("ingestRetry", "ingestRetry max " + max + " is below min " + min);
+    }
+    if (maxConsecutiveFailures < 1) {
+      throw new ConfigException("ingestRetry", "ingestRetry failures must be >= 1, was " + maxConsecutiveFailures);
+    }
+    this.ingestMaxFailures = maxConsecutiveFailures;
+    return this;
+  }
+
+  /** Hooks for metrics and tracing (default none); see {@link LogObserver}. */
+  public CommittedBuilder observer(LogObserver observer) {
+    this.observer = Objects.requireNonNull(observer, "observer");
+    return this;
+  }
+
+  private static Duration positive(String setting, Duration d) {
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new ConfigException(setting, setting + " must be a positive duration, was " + d);
+    }
+    return d;
+  }
+
+  /**
+   * Starts the log: checks the settings together, finds the engine, and starts it.
+   *
+   * @throws ConfigException when the settings do not fit together or no engine is available
+   * @throws io.committed.api.CommittedException when the engine cannot start
+   */
+  public CommittedLog start() {
+    if (!peers.isEmpty() && !peers.containsKey(nodeId)) {
+      throw new ConfigException("peers", "peers " + peers + " does not list this node (nodeId " + nodeId + ")");
+    }
+    ClassLoader loader = classLoader != null ? classLoader : CommittedBuilder.class.getClassLoader();
+    EngineConfig engineConfig = new EngineConfig(groupId, nodeId, peers, dataDir, engineOptions, clock);
+    LogEngine logEngine;
+    String engineName;
+    if (inMemory) {
+      logEngine = new InMemoryEngine(engineConfig);
+      engineName = "in-memory";
+    } else {
+      LogEngineFactory factory = findEngine(loader);
+      logEngine = factory.create(engineConfig);
+      engineName = factory.name();
+    }
+    Plugins plugins = new Plugins(loader, syncableFactories, ingestableFactories);
+    SyncSettings sync = new SyncSettings(syncBatchSize, syncBatchDelay, Math.max(10_000, syncBatchSize), checkpointEvery,
+        checkpointMaxAge, new Backoff(syncRetryMin, syncRetryMax), Duration.ofSeconds(10));
+    IngestSettings ingest = new IngestSettings(new Backoff(ingestRetryMin, ingestRetryMax), ingestMaxFailures,
+        Duration.ofSeconds(10));
+    LogSettings settings = new LogSettings(groupId, nodeId, engineName, maxProposalBytes,
+        Math.max(maxTransactionBytes, maxProposalBytes), maxInFlight,
+        operationTimeout, clock, environment, plugins, sync, ingest,
+        io.committed.internal.SafeObserver.wrap(observer));
+    return new DefaultCommittedLog(settings, logEngine).start();
+  }
+
+  private LogEngineFactory findEngine(ClassLoader loader) {
+    List<LogEngineFactory> found = new ArrayList<>();
+    ServiceLoader.load(LogEngineFactory.class, loader).forEach(found::add);
+    List<String> names = found.stream().map(LogEngineFactory::name).sorted().toList();
+    if (engine != null) {
+      return found.stream().filter(f -> f.name().equalsIgnoreCase(engine)).findFirst().orElseThrow(() ->
+          new ConfigException("engine", "no log engine named '" + engine + "' on the class path; found: "
+              + (names.isEmpty() ? "none" : String.join(", ", names))));
+    }
+    if (found.isEmpty()) {
+      throw new ConfigException("engine", "no log engine on the class path: add the io.committed:committed-raft"
+          + " dependency for a replicated log, or use Committed.inMemory() for a single in-memory node");
+    }
+    if (found.size() > 1) {
+      throw new ConfigException("engine", "several log engines on the class path (" + String.join(", ", names)
+          + "): choose one with engine(name)");
+    }
+    return found.get(0);
+  }
+}

@@ -1,0 +1,120 @@
+package io.committed;
+
+import io.committed.api.CommittedException;
+import io.committed.api.LogEntry;
+import io.committed.api.Proposal;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * A running Committed log: write proposals, read committed entries, manage the configs that drive
+ * ingestion and sync. Obtained from {@link Committed#builder()} or {@link Committed#inMemory()}.
+ *
+ * <p>Thread-safe: every method may be called from any thread. Close it when done; closing is
+ * idempotent and leaves the files consistent.
+ *
+ * <p>Reads ({@link #read}, {@link #reader}, config lists, statuses) are served from this node's
+ * applied state: on a follower they may lag the leader by the replication delay.
+ */
+public interface CommittedLog extends AutoCloseable {
+
+  /**
+   * Proposes entities to be committed atomically. Validation happens first; the proposal is then
+   * replicated and applied.
+   *
+   * <p>The future completes with the entry's log index once the entry is committed and applied on
+   * this node, so that {@link #read} sees it. It completes on one of the log's callback threads:
+   * dependent stages that block should use the {@code *Async} variants. It completes exceptionally
+   * with
+   *
+   * <ul>
+   *   <li>{@link io.committed.api.ProposalRejectedException} when the proposal is invalid (null,
+   *       reserved or undefined type, schema violation, larger than the maximum proposal size);
+   *       nothing was written;
+   *   <li>{@link io.committed.api.RetriableException} when no leader is available or leadership
+   *       moved; check {@code outcomeUnknown()} before retrying;
+   *   <li>{@link io.committed.api.LogClosedException} when the log is closed.
+   * </ul>
+   *
+   * <p>This method blocks only when the maximum number of proposals in flight is reached, until
+   * one completes or the operation timeout expires (then the future fails with a retriable
+   * error and nothing was written).
+   */
+  CompletableFuture<Long> propose(Proposal proposal);
+
+  /**
+   * {@link #propose} and wait for the index.
+   *
+   * @throws CommittedException the failure {@link #propose}'s future would complete with
+   */
+  default long proposeAndWait(Proposal proposal) {
+    try {
+      return propose(proposal).join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof CommittedException ce) {
+        throw ce;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Reads committed entries from {@code fromIndex}, in index order, without waiting.
+   *
+   * @param fromIndex the first index wanted, 1 or more
+   * @param maxEntries the most entries returned, 1 to 100,000
+   * @return the entries from {@code fromIndex} to the last applied one or the limit; empty when
+   *     {@code fromIndex} is past the end
+   * @throws IllegalArgumentException when an argument is out of range
+   */
+  List<LogEntry> read(long fromIndex, int maxEntries);
+
+  /**
+   * A reader that follows the log from {@code fromIndex}, waiting for new entries. Each reader is
+   * meant for one thread.
+   */
+  LogReader reader(long fromIndex);
+
+  /** The index of the last committed entry this node has applied; 0 when the log is empty. */
+  long lastIndex();
+
+  /** Type configs: topics of entities, optional schemas, migrations. */
+  ConfigRegistry types();
+
+  /** Database configs referred to by syncables. */
+  ConfigRegistry databases();
+
+  /** Ingestable configs: sources of change data. */
+  ConfigRegistry ingestables();
+
+  /** Syncable configs: targets the log is projected into. */
+  ConfigRegistry syncables();
+
+  /** The registry of {@code kind}. */
+  default ConfigRegistry configs(ConfigKind kind) {
+    return switch (kind) {
+      case TYPE -> types();
+      case DATABASE -> databases();
+      case INGESTABLE -> ingestables();
+      case SYNCABLE -> syncables();
+    };
+  }
+
+  /** Sync progress, failures and dead letters of the syncables. */
+  SyncControl sync();
+
+  /** Ingest progress of the ingestables. */
+  IngestControl ingest();
+
+  /** This node's view of the log and its group. */
+  LogStatus status();
+
+  /**
+   * Closes the log: stops workers, fails pending proposals that were not committed with
+   * {@link io.committed.api.LogClosedException}, hands leadership over when it can, and closes
+   * the files. Idempotent; throws nothing checked.
+   */
+  @Override
+  void close();
+}

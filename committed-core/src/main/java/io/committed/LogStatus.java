@@ -1,0 +1,29 @@
+package io.committed;
+
+import java.util.SortedMap;
+
+/**
+ * This node's view of its log.
+ *
+ * @param groupId the log's replication group
+ * @param nodeId this node's id
+ * @param role {@code leader}, {@code follower}, {@code candidate}, {@code learner} or {@code stopped}
+ * @param leaderId the leader's node id, or -1 when unknown
+ * @param leaderAddress the leader's replication address, or null when unknown
+ * @param term the current term
+ * @param lastIndex the last log index applied on this node (and present in its event log)
+ * @param engineCommittedIndex the engine's committed index (its own numbering)
+ * @param engineAppliedIndex the engine's applied index (its own numbering)
+ * @param peers the members of the group by node id
+ */
+public record LogStatus(
+    String groupId,
+    int nodeId,
+    String role,
+    int leaderId,
+    String leaderAddress,
+    long term,
+    long lastIndex,
+    long engineCommittedIndex,
+    long engineAppliedIndex,
+    SortedMap<Integer, String> peers) {}

@@ -1,0 +1,115 @@
+package io.committed.internal;
+
+import io.committed.ConfigKind;
+import io.committed.DeadLetter;
+import io.committed.SyncControl;
+import io.committed.SyncableStatus;
+import io.committed.api.NotFoundException;
+import io.committed.api.NotLeaderException;
+import io.committed.internal.state.Command;
+import io.committed.internal.state.StateMachine;
+import io.committed.internal.sync.SyncManager;
+import io.committed.internal.sync.SyncWorker;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** {@link SyncControl} over the state machine and the local sync workers. */
+final class DefaultSyncControl implements SyncControl {
+  private final DefaultCommittedLog log;
+  private final SyncManager workers;
+
+  DefaultSyncControl(DefaultCommittedLog log, SyncManager workers) {
+    this.log = log;
+    this.workers = workers;
+  }
+
+  private void requireSyncable(String id) {
+    if (log.state().currentVersion(ConfigKind.SYNCABLE, id) == 0) {
+      throw new NotFoundException("syncable '" + id + "' is not defined");
+    }
+  }
+
+  @Override
+  public SyncableStatus status(String id) {
+    requireSyncable(id);
+    StateMachine.SyncPosition pos = log.state().syncPosition(id);
+    List<DeadLetter> letters = log.state().deadLetters(id);
+    int acked = (int) letters.stream().filter(DeadLetter::acknowledged).count();
+    int open = letters.size() - acked;
+    long head = log.lastIndex();
+    return workers.status(id, pos, head, open, acked).orElseGet(() -> new SyncableStatus(id, "not-running-here",
+        pos.checkpoint(), pos.checkpoint(), head, Math.max(0, head - pos.checkpoint()), pos.checkpoint() >= head,
+        Optional.empty(), 0, Optional.empty(), open, acked));
+  }
+
+  @Override
+  public boolean awaitSynced(String id, long index, java.time.Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      SyncableStatus s = status(id);
+      if (s.lastSyncedIndex() >= index) {
+        return true;
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      // progress is made on other threads and published without a signal: poll briefly
+      java.util.concurrent.locks.LockSupport.parkNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(2)));
+      if (Thread.interrupted()) {
+        throw new InterruptedException("interrupted while waiting for syncable '" + id + "'");
+      }
+    }
+  }
+
+  @Override
+  public List<DeadLetter> deadLetters(String id) {
+    requireSyncable(id);
+    return log.state().deadLetters(id);
+  }
+
+  private void requireDeadLetter(String id, long index) {
+    requireSyncable(id);
+    if (log.state().deadLetters(id).stream().noneMatch(d -> d.index() == index)) {
+      throw new NotFoundException("syncable '" + id + "' has no dead letter at index " + index);
+    }
+  }
+
+  @Override
+  public void acknowledge(String id, long index) {
+    log.checkOpen();
+    requireDeadLetter(id, index);
+    log.await(new Command.SettleDeadLetter(id, index, false));
+  }
+
+  @Override
+  public void replay(String id, long index) {
+    log.checkOpen();
+    requireDeadLetter(id, index);
+    SyncWorker worker = workers.worker(id).orElseThrow(() -> new NotLeaderException("syncable '" + id
+        + "' runs on the leader, not on this node", log.engine().status().leaderAddress()));
+    try {
+      worker.replay(index).get(log.settings().operationTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      throw new io.committed.api.RetriableException("the replay did not finish within "
+          + log.settings().operationTimeout(), true, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new io.committed.api.RetriableException("interrupted during the replay", true, e);
+    } catch (ExecutionException e) {
+      throw DefaultCommittedLog.unwrap(e.getCause());
+    }
+    log.await(new Command.SettleDeadLetter(id, index, true));
+  }
+
+  @Override
+  public void rebuild(String id) {
+    log.checkOpen();
+    requireSyncable(id);
+    log.await(new Command.ResetSyncable(id));
+    log.settleWorkers();
+  }
+}

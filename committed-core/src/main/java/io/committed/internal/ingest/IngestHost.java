@@ -1,0 +1,40 @@
+package io.committed.internal.ingest;
+
+import io.committed.api.Proposal;
+import io.committed.engine.ApplyResult;
+import io.committed.internal.ConfigReader;
+import io.committed.internal.state.Command;
+import io.committed.internal.state.StateMachine;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+
+/** What the ingest supervisor needs from the log. */
+public interface IngestHost {
+
+  StateMachine state();
+
+  ConfigReader configs();
+
+  Clock clock();
+
+  /** Where metrics go; none by default. */
+  default io.committed.LogObserver observer() {
+    return io.committed.LogObserver.NONE;
+  }
+
+  /**
+   * Validates and encodes a proposal's entry body, as {@code propose} does; a proposal too large
+   * for one command comes back in parts (in order), each leaving {@code reserve} bytes of the
+   * maximum proposal size for the rest of its command.
+   *
+   * @throws io.committed.api.ProposalRejectedException when it is invalid, or larger than the
+   *     maximum transaction size, or has an entity that alone exceeds the maximum proposal size
+   */
+  java.util.List<byte[]> prepareParts(Proposal proposal, int reserve);
+
+  /**
+   * Submits a command in the order of calls (callers serialise their calls to keep order), with
+   * the log's bound on commands in flight.
+   */
+  CompletableFuture<ApplyResult> submit(Command command);
+}

@@ -1,0 +1,73 @@
+package io.committed.internal.state;
+
+import io.committed.ConfigFormat;
+import io.committed.ConfigKind;
+import java.util.Arrays;
+
+/** The commands the state machine applies. Everything that changes replicated state is one of these. */
+public sealed interface Command {
+
+  /**
+   * A proposal: its entry body (see {@link io.committed.internal.codec.EntryCodec}), and for
+   * ingested data the ingest run's mark.
+   */
+  record Write(byte[] body, IngestMark ingest) implements Command {}
+
+  /**
+   * Ties a write (or a bare position) to an ingest run: {@code serial} must be the ingestable's
+   * last serial + 1, which fences stale runs and runs with a failed proposal; {@code sequence} and
+   * {@code state} are the source position reached.
+   */
+  record IngestMark(String ingestableId, long serial, long sequence, byte[] state) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof IngestMark m && ingestableId.equals(m.ingestableId) && serial == m.serial
+          && sequence == m.sequence && Arrays.equals(state, m.state);
+    }
+
+    @Override
+    public int hashCode() {
+      return (ingestableId.hashCode() * 31 + Long.hashCode(serial)) * 31 + Long.hashCode(sequence);
+    }
+  }
+
+  /**
+   * Part {@code part} of {@code parts} of one source transaction too large for one command. Parts
+   * before the last are staged in the state; the last commits all of them as one log entry, with
+   * the source position {@code sequence}/{@code state}. Each part takes the next serial of its run.
+   */
+  record WritePart(String ingestableId, long serial, int part, int parts, byte[] body, long sequence, byte[] state)
+      implements Command {}
+
+  /** A source position without data. */
+  record IngestPosition(IngestMark mark) implements Command {}
+
+  /** Parks an ingestable after repeated failures ({@code parked}), or clears the park. */
+  record SetIngestParked(String ingestableId, boolean parked, String reason) implements Command {}
+
+  /** A syncable's progress: everything up to {@code index} was synced, within reset epoch {@code epoch}. */
+  record Checkpoint(String syncableId, long epoch, long index) implements Command {}
+
+  /** Restarts a syncable from the beginning of the log (rebuild): checkpoint 0, a new epoch. */
+  record ResetSyncable(String syncableId) implements Command {}
+
+  /** Records an entry a syncable could not write. */
+  record AddDeadLetter(String syncableId, long index, long timestampMicros, String message) implements Command {}
+
+  /** Marks a dead letter acknowledged ({@code remove} false) or removes it after a successful replay. */
+  record SettleDeadLetter(String syncableId, long index, boolean remove) implements Command {}
+
+  /**
+   * Defines or replaces a config. Refused when the current version is not {@code expectedVersion}
+   * (0 = none): validation ran against that version.
+   */
+  record PutConfig(ConfigKind kind, String id, int expectedVersion, ConfigFormat format, byte[] document,
+      long timestampMicros) implements Command {}
+
+  /** Writes version {@code toVersion}'s content as a new version. */
+  record RollbackConfig(ConfigKind kind, String id, int expectedVersion, int toVersion, long timestampMicros)
+      implements Command {}
+
+  /** Removes a config (not a type); its history stays. */
+  record RemoveConfig(ConfigKind kind, String id, long timestampMicros) implements Command {}
+}

@@ -1,0 +1,140 @@
+package io.committed.internal.state;
+
+import io.committed.ConfigFormat;
+import io.committed.ConfigKind;
+import io.committed.internal.codec.BytesReader;
+import io.committed.internal.codec.BytesWriter;
+import io.committed.internal.codec.CorruptDataException;
+
+/**
+ * The wire form of {@link Command}s: a tag byte, then the fields in declaration order. Tags are
+ * part of the replicated format and must never be reused.
+ */
+public final class CommandCodec {
+  private static final int WRITE = 1;
+  private static final int INGEST_POSITION = 2;
+  private static final int SET_INGEST_PARKED = 3;
+  private static final int CHECKPOINT = 4;
+  private static final int RESET_SYNCABLE = 5;
+  private static final int ADD_DEAD_LETTER = 6;
+  private static final int SETTLE_DEAD_LETTER = 7;
+  private static final int PUT_CONFIG = 8;
+  private static final int ROLLBACK_CONFIG = 9;
+  private static final int REMOVE_CONFIG = 10;
+  private static final int WRITE_PART = 11;
+
+  // Wire codes of enums: the position in these arrays, independent of declaration order.
+  private static final ConfigKind[] KINDS = {
+    ConfigKind.TYPE, ConfigKind.DATABASE, ConfigKind.INGESTABLE, ConfigKind.SYNCABLE
+  };
+  private static final ConfigFormat[] FORMATS = {ConfigFormat.TOML, ConfigFormat.JSON};
+
+  private CommandCodec() {}
+
+  public static byte[] encode(Command command) {
+    BytesWriter out = new BytesWriter(command instanceof Command.Write w ? w.body().length + 32 : 64);
+    if (command instanceof Command.Write w) {
+      out.u8(WRITE).bytes(w.body());
+      writeMark(out, w.ingest());
+    } else if (command instanceof Command.WritePart p) {
+      out.u8(WRITE_PART).string(p.ingestableId()).varLong(p.serial()).varInt(p.part()).varInt(p.parts())
+          .bytes(p.body()).varLong(p.sequence()).bytes(p.state());
+    } else if (command instanceof Command.IngestPosition p) {
+      out.u8(INGEST_POSITION);
+      writeMark(out, p.mark());
+    } else if (command instanceof Command.SetIngestParked p) {
+      out.u8(SET_INGEST_PARKED).string(p.ingestableId()).bool(p.parked()).string(p.reason());
+    } else if (command instanceof Command.Checkpoint c) {
+      out.u8(CHECKPOINT).string(c.syncableId()).varLong(c.epoch()).varLong(c.index());
+    } else if (command instanceof Command.ResetSyncable r) {
+      out.u8(RESET_SYNCABLE).string(r.syncableId());
+    } else if (command instanceof Command.AddDeadLetter d) {
+      out.u8(ADD_DEAD_LETTER).string(d.syncableId()).varLong(d.index()).varLong(d.timestampMicros())
+          .string(d.message());
+    } else if (command instanceof Command.SettleDeadLetter d) {
+      out.u8(SETTLE_DEAD_LETTER).string(d.syncableId()).varLong(d.index()).bool(d.remove());
+    } else if (command instanceof Command.PutConfig p) {
+      out.u8(PUT_CONFIG).u8(kindCode(p.kind())).string(p.id()).varInt(p.expectedVersion())
+          .u8(formatCode(p.format())).bytes(p.document()).varLong(p.timestampMicros());
+    } else if (command instanceof Command.RollbackConfig r) {
+      out.u8(ROLLBACK_CONFIG).u8(kindCode(r.kind())).string(r.id()).varInt(r.expectedVersion())
+          .varInt(r.toVersion()).varLong(r.timestampMicros());
+    } else if (command instanceof Command.RemoveConfig r) {
+      out.u8(REMOVE_CONFIG).u8(kindCode(r.kind())).string(r.id()).varLong(r.timestampMicros());
+    } else {
+      throw new IllegalArgumentException("unknown command " + command);
+    }
+    return out.toByteArray();
+  }
+
+  public static Command decode(byte[] bytes) {
+    BytesReader in = new BytesReader(bytes);
+    int tag = in.u8();
+    Command c = switch (tag) {
+      case WRITE -> new Command.Write(in.bytes(), readMark(in));
+      case INGEST_POSITION -> {
+        Command.IngestMark m = readMark(in);
+        if (m == null) {
+          throw new CorruptDataException("ingest position without a mark");
+        }
+        yield new Command.IngestPosition(m);
+      }
+      case WRITE_PART -> new Command.WritePart(in.string(), in.varLong(), in.varInt(), in.varInt(), in.bytes(),
+          in.varLong(), in.bytes());
+      case SET_INGEST_PARKED -> new Command.SetIngestParked(in.string(), in.bool(), in.string());
+      case CHECKPOINT -> new Command.Checkpoint(in.string(), in.varLong(), in.varLong());
+      case RESET_SYNCABLE -> new Command.ResetSyncable(in.string());
+      case ADD_DEAD_LETTER -> new Command.AddDeadLetter(in.string(), in.varLong(), in.varLong(), in.string());
+      case SETTLE_DEAD_LETTER -> new Command.SettleDeadLetter(in.string(), in.varLong(), in.bool());
+      case PUT_CONFIG -> new Command.PutConfig(kindAt(in.u8()), in.string(), in.varInt(), formatAt(in.u8()), in.bytes(), in.varLong());
+      case ROLLBACK_CONFIG -> new Command.RollbackConfig(kindAt(in.u8()), in.string(), in.varInt(), in.varInt(), in.varLong());
+      case REMOVE_CONFIG -> new Command.RemoveConfig(kindAt(in.u8()), in.string(), in.varLong());
+      default -> throw new CorruptDataException("unknown command tag " + tag);
+    };
+    in.expectEnd("command " + tag);
+    return c;
+  }
+
+  private static void writeMark(BytesWriter out, Command.IngestMark m) {
+    if (m == null) {
+      out.u8(0);
+      return;
+    }
+    out.u8(1).string(m.ingestableId()).varLong(m.serial()).varLong(m.sequence()).bytes(m.state());
+  }
+
+  private static Command.IngestMark readMark(BytesReader in) {
+    return in.bool() ? new Command.IngestMark(in.string(), in.varLong(), in.varLong(), in.bytes()) : null;
+  }
+
+  static int kindCode(ConfigKind kind) {
+    return code(KINDS, kind);
+  }
+
+  static int formatCode(ConfigFormat format) {
+    return code(FORMATS, format);
+  }
+
+  static ConfigKind kindAt(int code) {
+    if (code < 0 || code >= KINDS.length) {
+      throw new CorruptDataException("unknown config kind " + code);
+    }
+    return KINDS[code];
+  }
+
+  static ConfigFormat formatAt(int code) {
+    if (code < 0 || code >= FORMATS.length) {
+      throw new CorruptDataException("unknown config format " + code);
+    }
+    return FORMATS[code];
+  }
+
+  private static <T> int code(T[] codes, T value) {
+    for (int i = 0; i < codes.length; i++) {
+      if (codes[i] == value) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("no wire code for " + value);
+  }
+}

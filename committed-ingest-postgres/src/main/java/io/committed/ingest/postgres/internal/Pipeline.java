@@ -1,0 +1,139 @@
+package io.committed.ingest.postgres.internal;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The proposals in flight, in the order they were made (the log commits them in that order). Tells
+ * the highest source LSN whose proposal, and every one before it, is committed: only up to there
+ * may the source be acknowledged. Used by the ingest thread only.
+ */
+final class Pipeline {
+  /** A proposal in flight; {@code lsn} 0 for snapshot batches, which acknowledge nothing. */
+  private record Item(long lsn, long bytes, CompletableFuture<Long> future) {}
+
+  /** The ingestable was asked to stop while it waited. */
+  static final class Stopped extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Stopped() {
+      super("stop requested", null, false, false);
+    }
+  }
+
+  private final ArrayDeque<Item> items = new ArrayDeque<>();
+  private final int maxItems;
+  private final long maxBytes;
+  private final BooleanSupplier stop;
+  private long bytes;
+  private long committedLsn;
+  private long proposals;
+
+  Pipeline(int maxItems, long maxBytes, BooleanSupplier stop) {
+    this.maxItems = maxItems;
+    this.maxBytes = maxBytes;
+    this.stop = stop;
+  }
+
+  void add(long lsn, long size, CompletableFuture<Long> future) {
+    items.add(new Item(lsn, size, future));
+    bytes += size;
+    proposals++;
+  }
+
+  boolean isEmpty() {
+    return items.isEmpty();
+  }
+
+  boolean full() {
+    return items.size() >= maxItems || bytes >= maxBytes;
+  }
+
+  /** The highest LSN committed with everything before it; 0 before any. */
+  long committedLsn() {
+    return committedLsn;
+  }
+
+  long proposals() {
+    return proposals;
+  }
+
+  /**
+   * Takes the committed proposals off the head.
+   *
+   * @throws ProposalFailedException when one failed: the run must end
+   */
+  void drain() {
+    while (!items.isEmpty() && items.peek().future().isDone()) {
+      settle(items.poll());
+    }
+  }
+
+  /** Waits until there is room, calling {@code keepAlive} at least every {@code every} while waiting. */
+  void awaitRoom(Runnable keepAlive, long everyMillis) {
+    drain();
+    while (full()) {
+      awaitHead(keepAlive, everyMillis);
+    }
+  }
+
+  /** Waits until every proposal is committed. */
+  void awaitAll(Runnable keepAlive, long everyMillis) {
+    drain();
+    while (!items.isEmpty()) {
+      awaitHead(keepAlive, everyMillis);
+    }
+  }
+
+  private void awaitHead(Runnable keepAlive, long everyMillis) {
+    long waited = 0;
+    while (true) {
+      if (stop.getAsBoolean()) {
+        throw new Stopped();
+      }
+      try {
+        items.peek().future().get(Math.min(everyMillis, 200), TimeUnit.MILLISECONDS);
+        break;
+      } catch (TimeoutException e) {
+        waited += Math.min(everyMillis, 200);
+        if (waited >= everyMillis) {
+          keepAlive.run();
+          waited = 0;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new Stopped();
+      } catch (ExecutionException e) {
+        break; // settle reports it
+      }
+    }
+    settle(items.poll());
+  }
+
+  private void settle(Item item) {
+    bytes -= item.bytes();
+    try {
+      item.future().join();
+    } catch (RuntimeException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new ProposalFailedException("a proposal was not committed (" + cause.getMessage()
+          + "); restarting from the committed position", cause);
+    }
+    if (item.lsn() > committedLsn) {
+      committedLsn = item.lsn();
+    }
+  }
+
+  /** A proposal failed; the supervisor restarts the ingestable from its committed position. */
+  static final class ProposalFailedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ProposalFailedException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package io.committed.server.internal;
+
+import io.committed.CommittedLog;
+import io.committed.server.ServerSettings;
+import io.javalin.http.Context;
+import java.io.IOException;
+
+/** What the handlers share: the log, the settings, the metrics, and whether the node is stopping. */
+public final class NodeContext {
+  private final CommittedLog log;
+  private final ServerSettings settings;
+  private final NodeMetrics metrics;
+  private volatile boolean stopping;
+
+  public NodeContext(CommittedLog log, ServerSettings settings, NodeMetrics metrics) {
+    this.log = log;
+    this.settings = settings;
+    this.metrics = metrics;
+  }
+
+  public CommittedLog log() {
+    return log;
+  }
+
+  public ServerSettings settings() {
+    return settings;
+  }
+
+  /** The metrics, or null when they are disabled. */
+  public NodeMetrics metrics() {
+    return metrics;
+  }
+
+  public boolean stopping() {
+    return stopping;
+  }
+
+  public void stopping(boolean value) {
+    stopping = value;
+  }
+
+  /** The request body, within the size cap and the read timeout. */
+  public byte[] body(Context ctx) throws IOException {
+    return Http.body(ctx, settings.maxRequestBytes(), settings.readTimeout());
+  }
+}

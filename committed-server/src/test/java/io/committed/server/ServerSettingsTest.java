@@ -1,0 +1,107 @@
+package io.committed.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.committed.api.ConfigException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ServerSettingsTest {
+
+  @Test
+  void theDefaultsAreTheOriginals() {
+    ServerSettings s = ServerSettings.fromEnvironment(Map.of());
+    assertThat(s.nodeId()).isEqualTo(1);
+    assertThat(s.apiHost()).isEmpty();
+    assertThat(s.apiPort()).isEqualTo(8080);
+    assertThat(s.dataDir()).isEqualTo(Path.of("./data"));
+    assertThat(s.peers()).containsExactly(Map.entry(1, "127.0.0.1:9022"));
+    assertThat(s.engine()).isEqualTo(ServerSettings.Engine.RAFT);
+    assertThat(s.apiToken()).isEmpty();
+    assertThat(s.tls()).isFalse();
+    assertThat(s.maxProposalBytes()).isEqualTo(16 * 1024 * 1024);
+    assertThat(s.maxRequestBytes()).isEqualTo(32L * 1024 * 1024);
+    assertThat(s.readTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(s.writeTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(s.idleTimeout()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(s.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(s.metricsEnabled()).isTrue();
+    assertThat(s.warnings()).isEmpty();
+    for (Map.Entry<String, String> v : ServerSettings.VARIABLES) {
+      if (!v.getValue().isEmpty()) {
+        assertThat(ServerSettings.fromEnvironment(Map.of(v.getKey(), v.getValue())).toString())
+            .as("the documented default of %s", v.getKey()).isEqualTo(s.toString());
+      }
+    }
+  }
+
+  @Test
+  void valuesAreRead() {
+    ServerSettings s = ServerSettings.fromEnvironment(Map.of(
+        "COMMITTED_NODE_ID", "2",
+        "COMMITTED_API_ADDR", "[::1]:9000",
+        "COMMITTED_PEERS", "1=http://n1:9022, 2=n2:9022/,3=n3:9022",
+        "COMMITTED_ENGINE", "MEMORY",
+        "COMMITTED_API_TOKEN", "t0ken",
+        "COMMITTED_MAX_PROPOSAL_BYTES", "1MiB",
+        "COMMITTED_SHUTDOWN_TIMEOUT", "1m30s",
+        "COMMITTED_METRICS_ENABLED", "off",
+        "COMMITTED_API_TOKNE", "typo"));
+    assertThat(s.nodeId()).isEqualTo(2);
+    assertThat(s.apiHost()).contains("::1");
+    assertThat(s.apiPort()).isEqualTo(9000);
+    assertThat(s.peers()).containsExactly(Map.entry(1, "n1:9022"), Map.entry(2, "n2:9022"), Map.entry(3, "n3:9022"));
+    assertThat(s.engine()).isEqualTo(ServerSettings.Engine.MEMORY);
+    assertThat(s.apiToken()).contains("t0ken");
+    assertThat(s.toString()).doesNotContain("t0ken");
+    assertThat(s.maxProposalBytes()).isEqualTo(1024 * 1024);
+    assertThat(s.shutdownTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(s.metricsEnabled()).isFalse();
+    assertThat(s.warnings()).singleElement().asString().contains("COMMITTED_API_TOKNE");
+    assertThat(ServerSettings.fromEnvironment(Map.of("COMMITTED_API_ADDR", "0.0.0.0:0")).apiPort()).isZero();
+    assertThat(ServerSettings.fromEnvironment(Map.of("COMMITTED_PEER_URL", "https://me:7000/")).peers())
+        .containsExactly(Map.entry(1, "me:7000"));
+  }
+
+  static Stream<Arguments> invalid() {
+    return Stream.of(
+        Arguments.of("COMMITTED_NODE_ID", "0"),
+        Arguments.of("COMMITTED_NODE_ID", "x"),
+        Arguments.of("COMMITTED_API_ADDR", "8080"),
+        Arguments.of("COMMITTED_API_ADDR", "host:99999"),
+        Arguments.of("COMMITTED_API_ADDR", "a b:80"),
+        Arguments.of("COMMITTED_PEERS", "1=n1"),
+        Arguments.of("COMMITTED_PEERS", "n1:9022"),
+        Arguments.of("COMMITTED_PEERS", "1=n1:9022,1=n2:9022"),
+        Arguments.of("COMMITTED_PEERS", "2=n2:9022,3=n3:9022"),
+        Arguments.of("COMMITTED_PEER_URL", "http://nowhere"),
+        Arguments.of("COMMITTED_ENGINE", "etcd"),
+        Arguments.of("COMMITTED_MAX_PROPOSAL_BYTES", "12"),
+        Arguments.of("COMMITTED_MAX_PROPOSAL_BYTES", "lots"),
+        Arguments.of("COMMITTED_HTTP_READ_TIMEOUT", "30"),
+        Arguments.of("COMMITTED_HTTP_WRITE_TIMEOUT", "0s"),
+        Arguments.of("COMMITTED_HTTP_IDLE_TIMEOUT", "soon"),
+        Arguments.of("COMMITTED_SHUTDOWN_TIMEOUT", "-5s"),
+        Arguments.of("COMMITTED_METRICS_ENABLED", "sometimes"),
+        Arguments.of("COMMITTED_LOG_LEVEL", "loud"),
+        Arguments.of("COMMITTED_HTTP_TLS_CERT_FILE", "cert.pem"),
+        Arguments.of("COMMITTED_HTTP_TLS_KEY_FILE", "key.pem"),
+        Arguments.of("COMMITTED_HTTP_TLS_CLIENT_CA_FILE", "ca.pem"));
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @MethodSource("invalid")
+  void anInvalidValueNamesItsVariable(String variable, String value) {
+    assertThatThrownBy(() -> ServerSettings.fromEnvironment(Map.of(variable, value)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(variable.startsWith("COMMITTED_HTTP_TLS") ? "COMMITTED_HTTP_TLS" : variable)
+        .satisfies(e -> assertThat(((ConfigException) e).field().orElseThrow()).startsWith("COMMITTED_"));
+  }
+}

@@ -1,0 +1,2 @@
+/** Runnable examples; each has a test, and the README quotes them. */
+package io.committed.examples;
