@@ -190,6 +190,9 @@ public final class DefaultCommittedLog implements CommittedLog, StateMachine.Lis
             "type id '" + type + "' is reserved for Committed's own topics (it starts with '_')");
       }
       int version = state.currentVersion(ConfigKind.TYPE, type);
+      if (version == 0 && catchUp()) { // another node may have just defined it
+        version = state.currentVersion(ConfigKind.TYPE, type);
+      }
       if (version == 0) {
         throw new ProposalRejectedException(Reason.TYPE_NOT_FOUND,
             "type '" + type + "' is not defined: define it first with types().define(\"" + type + "\", ...)");
@@ -247,6 +250,19 @@ public final class DefaultCommittedLog implements CommittedLog, StateMachine.Lis
     } catch (ExecutionException | TimeoutException e) {
       LOG.warn("workers of log '{}' did not settle within {}", settings.groupId(), settings.operationTimeout());
     }
+  }
+
+  /**
+   * On a node that is not the leader, waits until it has applied everything committed so far, so
+   * that a check against its state sees changes just made through another node. Returns whether it
+   * waited.
+   */
+  boolean catchUp() {
+    if (engine.isLeader()) {
+      return false;
+    }
+    await(new Command.Barrier());
+    return true;
   }
 
   /** Commits an internal command and waits for its result, up to the operation timeout. */

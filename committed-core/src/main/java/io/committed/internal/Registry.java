@@ -33,6 +33,7 @@ final class Registry implements ConfigRegistry {
   @Override
   public ConfigVersion define(String id, ConfigFormat format, byte[] document) {
     log.checkOpen();
+    log.catchUp();
     if (format == null) {
       throw new io.committed.api.ConfigException("format", "the document's format is required (TOML or JSON)");
     }
@@ -86,6 +87,7 @@ final class Registry implements ConfigRegistry {
   @Override
   public ConfigVersion rollback(String id, int version) {
     log.checkOpen();
+    log.catchUp();
     if (kind == ConfigKind.TYPE) {
       throw new ProposalRejectedException(ProposalRejectedException.Reason.CONFLICT, "types cannot be rolled back:"
           + " a schema change needs a migration, so post the old schema as a new version with a [migration]");
@@ -101,6 +103,7 @@ final class Registry implements ConfigRegistry {
   @Override
   public void remove(String id) {
     log.checkOpen();
+    log.catchUp();
     if (kind == ConfigKind.TYPE) {
       throw new ProposalRejectedException(ProposalRejectedException.Reason.CONFLICT,
           "types are version-only and cannot be removed");

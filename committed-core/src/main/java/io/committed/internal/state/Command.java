@@ -70,4 +70,11 @@ public sealed interface Command {
 
   /** Removes a config (not a type); its history stays. */
   record RemoveConfig(ConfigKind kind, String id, long timestampMicros) implements Command {}
+
+  /**
+   * Changes nothing. Its completion on a node means that node has applied everything committed
+   * before it: a node checks its local state again after one before refusing a request for
+   * something another node may have just defined.
+   */
+  record Barrier() implements Command {}
 }

@@ -22,6 +22,7 @@ public final class CommandCodec {
   private static final int ROLLBACK_CONFIG = 9;
   private static final int REMOVE_CONFIG = 10;
   private static final int WRITE_PART = 11;
+  private static final int BARRIER = 12;
 
   // Wire codes of enums: the position in these arrays, independent of declaration order.
   private static final ConfigKind[] KINDS = {
@@ -61,6 +62,8 @@ public final class CommandCodec {
           .varInt(r.toVersion()).varLong(r.timestampMicros());
     } else if (command instanceof Command.RemoveConfig r) {
       out.u8(REMOVE_CONFIG).u8(kindCode(r.kind())).string(r.id()).varLong(r.timestampMicros());
+    } else if (command instanceof Command.Barrier) {
+      out.u8(BARRIER);
     } else {
       throw new IllegalArgumentException("unknown command " + command);
     }
@@ -89,6 +92,7 @@ public final class CommandCodec {
       case PUT_CONFIG -> new Command.PutConfig(kindAt(in.u8()), in.string(), in.varInt(), formatAt(in.u8()), in.bytes(), in.varLong());
       case ROLLBACK_CONFIG -> new Command.RollbackConfig(kindAt(in.u8()), in.string(), in.varInt(), in.varInt(), in.varLong());
       case REMOVE_CONFIG -> new Command.RemoveConfig(kindAt(in.u8()), in.string(), in.varLong());
+      case BARRIER -> new Command.Barrier();
       default -> throw new CorruptDataException("unknown command tag " + tag);
     };
     in.expectEnd("command " + tag);

@@ -100,6 +100,8 @@ public final class StateMachine implements ReplicatedStateMachine {
       return applyRollback(r);
     } else if (command instanceof Command.RemoveConfig r) {
       return applyRemove(r);
+    } else if (command instanceof Command.Barrier) {
+      return ApplyResult.ok(0);
     }
     throw new IllegalStateException("unknown command " + command);
   }

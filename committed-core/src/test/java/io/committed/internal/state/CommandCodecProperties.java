@@ -31,7 +31,8 @@ class CommandCodecProperties {
         Combinators.combine(ids, n, Arbitraries.of(true, false)).as(Command.SettleDeadLetter::new),
         Combinators.combine(kinds, ids, v, Arbitraries.of(ConfigFormat.class), bytes, n).as(Command.PutConfig::new),
         Combinators.combine(kinds, ids, v, v, n).as(Command.RollbackConfig::new),
-        Combinators.combine(kinds, ids, n).as(Command.RemoveConfig::new));
+        Combinators.combine(kinds, ids, n).as(Command.RemoveConfig::new),
+        Arbitraries.just(new Command.Barrier()));
   }
 
   @Property
