@@ -111,6 +111,12 @@ public interface CommittedLog extends AutoCloseable {
   LogStatus status();
 
   /**
+   * Membership of the replication group (add, promote, remove a node; move leadership). With the
+   * in-memory engine every change is refused with {@link MembershipException.Code#NOT_SUPPORTED}.
+   */
+  ClusterControl cluster();
+
+  /**
    * Closes the log: stops workers, fails pending proposals that were not committed with
    * {@link io.committed.api.LogClosedException}, hands leadership over when it can, and closes
    * the files. Idempotent; throws nothing checked.

@@ -55,6 +55,20 @@ class InMemoryLogTest {
   }
 
   @Test
+  void membershipChangesAreRefusedClearlyAndMembersListThisNode() {
+    assertThat(log.cluster().members().voters()).containsOnlyKeys(1);
+    assertThat(log.cluster().members().learners()).isEmpty();
+    assertThatThrownBy(() -> log.cluster().addLearner(2, "127.0.0.1:9022"))
+        .isInstanceOfSatisfying(MembershipException.class,
+            e -> assertThat(e.code()).isEqualTo(MembershipException.Code.NOT_SUPPORTED))
+        .hasMessageContaining("committed-raft");
+    assertThatThrownBy(() -> log.cluster().remove(1)).isInstanceOf(MembershipException.class);
+    assertThatThrownBy(() -> log.cluster().addLearner(2, "no-port"))
+        .isInstanceOfSatisfying(MembershipException.class,
+            e -> assertThat(e.apiCode()).isEqualTo("invalid"));
+  }
+
+  @Test
   void oversizeProposalIsRejected() {
     try (CommittedLog small = Committed.builder().inMemory().maxProposalBytes(2048).start()) {
       small.types().define("simple", "[type]\nname = \"simple\"\n");

@@ -16,7 +16,10 @@ import io.committed.api.Proposal;
 import io.committed.api.ProposalRejectedException;
 import io.committed.api.ProposalRejectedException.Reason;
 import io.committed.api.RetriableException;
+import io.committed.ClusterControl;
+import io.committed.MembershipException;
 import io.committed.engine.ApplyResult;
+import io.committed.engine.ClusterEngine;
 import io.committed.engine.EngineStatus;
 import io.committed.engine.LogEngine;
 import io.committed.internal.codec.BytesWriter;
@@ -364,6 +367,67 @@ public final class DefaultCommittedLog implements CommittedLog, StateMachine.Lis
     EngineStatus s = engine.status();
     return new LogStatus(settings.groupId(), s.nodeId(), lifecycle.get() == Lifecycle.CLOSED ? "stopped" : s.role(),
         s.leaderId(), s.leaderAddress(), s.term(), state.lastIndex(), s.committedIndex(), s.appliedIndex(), s.peers());
+  }
+
+  @Override
+  public ClusterControl cluster() {
+    return new Cluster();
+  }
+
+  /** Membership through the engine, when it supports it. */
+  private final class Cluster implements ClusterControl {
+    @Override
+    public Members members() {
+      if (engine instanceof ClusterEngine c) {
+        return c.members();
+      }
+      EngineStatus s = engine.status();
+      java.util.SortedMap<Integer, String> voters = new java.util.TreeMap<>(s.peers());
+      if (voters.isEmpty()) { // a single node without a replication address
+        voters.put(s.nodeId(), "local");
+      }
+      return new Members(voters, new java.util.TreeMap<>());
+    }
+
+    @Override
+    public void addLearner(int nodeId, String address) {
+      if (nodeId < 1) {
+        throw new MembershipException(MembershipException.Code.INVALID, "node ids are >= 1, was " + nodeId);
+      }
+      if (address == null || !address.matches("[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}")) {
+        throw new MembershipException(MembershipException.Code.INVALID,
+            "the address of node " + nodeId + " must be host:port, was '" + address + "'");
+      }
+      clusterEngine().addLearner(nodeId, address, timeoutMillis());
+    }
+
+    @Override
+    public void promote(int nodeId) {
+      clusterEngine().promote(nodeId, timeoutMillis());
+    }
+
+    @Override
+    public void remove(int nodeId) {
+      clusterEngine().remove(nodeId, timeoutMillis());
+    }
+
+    @Override
+    public void transferLeadership(int nodeId) {
+      clusterEngine().transferLeadership(nodeId, timeoutMillis());
+    }
+
+    private ClusterEngine clusterEngine() {
+      checkOpen();
+      if (engine instanceof ClusterEngine c) {
+        return c;
+      }
+      throw new MembershipException(MembershipException.Code.NOT_SUPPORTED, "the " + settings.engineName()
+          + " engine has a single node and no membership; use committed-raft for a replicated group");
+    }
+
+    private long timeoutMillis() {
+      return settings.operationTimeout().toMillis();
+    }
   }
 
   // ---- state machine listener (apply thread) ----
