@@ -1,0 +1,240 @@
+package io.committed.raft;
+
+import io.committed.api.LogClosedException;
+import io.committed.engine.EventLog;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.TailerDirection;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * The permanent event log in a Chronicle Queue directory. Each excerpt is one entry:
+ * {@code long index, long engineIndex, int length, byte[length] entry}. Excerpts are appended in
+ * index order with no gaps, so entry {@code i} sits at sequence {@code i - first} of the cycle
+ * (file) whose first entry is {@code first}; a small map of cycles to first entries finds any
+ * entry without scanning, and every read checks the index it finds.
+ *
+ * <p>Appends come from one thread at a time (the engine's apply thread); reads from any thread.
+ * Chronicle does not fsync on its own: {@link #flush} forces its files.
+ */
+final class ChronicleEventLog implements EventLog {
+  private final Path dir;
+  private final SingleChronicleQueue queue;
+  private final RollCycle rollCycle;
+  private final ReentrantLock writeLock = new ReentrantLock();
+  /** First entry index of each cycle, by cycle; written under {@link #writeLock}, read under it too. */
+  private final TreeMap<Long, Integer> cycleByFirstIndex = new TreeMap<>();
+  private ExcerptAppender appender;
+  private Thread appenderThread;
+  private volatile long last;
+  private volatile boolean closed;
+
+  ChronicleEventLog(Path dir) {
+    this.dir = dir;
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the event log directory " + dir, e);
+    }
+    this.queue = SingleChronicleQueueBuilder.binary(dir).build();
+    this.rollCycle = queue.rollCycle();
+    loadCycles();
+  }
+
+  private void loadCycles() {
+    int cycle = queue.firstCycle();
+    int lastCycle = queue.lastCycle();
+    if (cycle == Integer.MAX_VALUE || lastCycle == Integer.MIN_VALUE) {
+      return; // empty
+    }
+    try (ExcerptTailer tailer = queue.createTailer()) {
+      while (true) {
+        if (tailer.moveToIndex(rollCycle.toIndex(cycle, 0))) {
+          long[] first = new long[1];
+          try (DocumentContext dc = tailer.readingDocument()) {
+            if (dc.isPresent()) {
+              first[0] = dc.wire().bytes().readLong();
+            }
+          }
+          if (first[0] > 0) {
+            cycleByFirstIndex.put(first[0], cycle);
+          }
+        }
+        if (cycle >= lastCycle) {
+          break;
+        }
+        int next = queue.nextCycle(cycle, TailerDirection.FORWARD);
+        if (next <= cycle) {
+          break;
+        }
+        cycle = next;
+      }
+    } catch (java.text.ParseException e) {
+      throw new IllegalStateException("the event log in " + dir + " has a file with an unreadable name", e);
+    }
+    try (ExcerptTailer tailer = queue.createTailer().direction(TailerDirection.BACKWARD).toEnd();
+        DocumentContext dc = tailer.readingDocument()) {
+      if (dc.isPresent()) {
+        last = dc.wire().bytes().readLong();
+      }
+    }
+  }
+
+  @Override
+  public long lastIndex() {
+    return last;
+  }
+
+  @Override
+  public long engineIndexOf(long index) {
+    long[] out = new long[1];
+    if (read(index, 1, (i, e, body) -> out[0] = e) != 1 || index < 1) {
+      throw new IllegalArgumentException("no entry " + index + " (the event log ends at " + last + ")");
+    }
+    return out[0];
+  }
+
+  @Override
+  public void append(long index, long engineIndex, byte[] entry) {
+    writeLock.lock();
+    try {
+      checkOpen();
+      if (index != last + 1) {
+        throw new IllegalStateException("append of entry " + index + " after " + last + " in the event log " + dir);
+      }
+      if (appenderThread != Thread.currentThread()) {
+        if (appender != null) {
+          appender.close();
+        }
+        appender = queue.createAppender();
+        appenderThread = Thread.currentThread();
+      }
+      try (DocumentContext dc = appender.writingDocument()) {
+        Bytes<?> b = dc.wire().bytes();
+        b.writeLong(index);
+        b.writeLong(engineIndex);
+        b.writeInt(entry.length);
+        b.write(entry);
+      }
+      int cycle = appender.cycle();
+      Map.Entry<Long, Integer> lastCycle = cycleByFirstIndex.lastEntry();
+      if (lastCycle == null || lastCycle.getValue() != cycle) {
+        cycleByFirstIndex.put(index, cycle);
+      }
+      last = index;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  @Override
+  public int read(long fromIndex, int maxEntries, Visitor visitor) {
+    if (fromIndex < 1) {
+      throw new IllegalArgumentException("fromIndex must be >= 1, was " + fromIndex);
+    }
+    long end = Math.min(last, fromIndex + maxEntries - 1);
+    if (end < fromIndex) {
+      return 0;
+    }
+    checkOpen();
+    long start;
+    writeLock.lock();
+    try {
+      Map.Entry<Long, Integer> c = cycleByFirstIndex.floorEntry(fromIndex);
+      if (c == null) {
+        throw new IllegalStateException("the event log " + dir + " has no file holding entry " + fromIndex);
+      }
+      start = rollCycle.toIndex(c.getValue(), fromIndex - c.getKey());
+    } finally {
+      writeLock.unlock();
+    }
+    int n = 0;
+    try (ExcerptTailer tailer = queue.createTailer()) {
+      if (!tailer.moveToIndex(start)) {
+        throw new IllegalStateException("the event log " + dir + " cannot find entry " + fromIndex);
+      }
+      for (long expected = fromIndex; expected <= end; expected++) {
+        long index;
+        long engineIndex;
+        byte[] entry;
+        try (DocumentContext dc = tailer.readingDocument()) {
+          if (!dc.isPresent()) {
+            throw new IllegalStateException("the event log " + dir + " ends before entry " + expected);
+          }
+          Bytes<?> b = dc.wire().bytes();
+          index = b.readLong();
+          engineIndex = b.readLong();
+          entry = new byte[b.readInt()];
+          b.read(entry);
+        }
+        if (index != expected) {
+          throw new IllegalStateException("the event log " + dir + " holds entry " + index + " where entry " + expected
+              + " belongs: its files are damaged. Stop this node, move its data directory aside and let it catch up.");
+        }
+        visitor.visit(index, engineIndex, entry);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  @Override
+  public void flush() {
+    writeLock.lock();
+    try {
+      checkOpen();
+      try (Stream<Path> files = Files.list(dir)) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          String name = f.getFileName().toString();
+          // fsync of a file whose pages are clean costs next to nothing, so every file is forced
+          if (name.endsWith(".cq4t") || name.endsWith(".cq4")) {
+            try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+              ch.force(true); // fsync also writes the pages Chronicle dirtied through its mapping
+            }
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot make the event log " + dir + " durable", e);
+      }
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  @Override
+  public void close() {
+    writeLock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (appender != null) {
+        appender.close();
+      }
+      queue.close();
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new LogClosedException("the event log " + dir + " is closed");
+    }
+  }
+}

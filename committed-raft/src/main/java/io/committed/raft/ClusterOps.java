@@ -1,0 +1,140 @@
+package io.committed.raft;
+
+import com.alipay.sofa.jraft.CliService;
+import com.alipay.sofa.jraft.RaftServiceFactory;
+import com.alipay.sofa.jraft.Status;
+import com.alipay.sofa.jraft.conf.Configuration;
+import com.alipay.sofa.jraft.entity.PeerId;
+import com.alipay.sofa.jraft.option.CliOptions;
+import io.committed.ClusterControl;
+import io.committed.MembershipException;
+import io.committed.MembershipException.Code;
+import io.committed.api.RetriableException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Membership changes through JRaft's CLI service, which finds the leader from any node. Each change
+ * is checked against the configuration this node knows first (clear refusals for unknown ids,
+ * taken addresses and the last voter), and waits until this node has seen it committed.
+ */
+final class ClusterOps implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterOps.class);
+
+  private final RaftEngine engine;
+  private final String groupId;
+  private CliService cli;
+
+  ClusterOps(RaftEngine engine, String groupId) {
+    this.engine = engine;
+    this.groupId = groupId;
+  }
+
+  private synchronized CliService cli(long timeoutMillis) {
+    if (cli == null) {
+      CliOptions options = new CliOptions();
+      options.setTimeoutMs((int) Math.min(Integer.MAX_VALUE, timeoutMillis));
+      options.setMaxRetry(3);
+      cli = RaftServiceFactory.createAndInitCliService(options);
+    }
+    return cli;
+  }
+
+  void addLearner(int nodeId, String address, long timeoutMillis) {
+    ClusterControl.Members m = engine.members();
+    if (m.voters().containsKey(nodeId) || m.learners().containsKey(nodeId)) {
+      throw new MembershipException(Code.ALREADY_MEMBER, "node " + nodeId + " is already a member of group '" + groupId
+          + "' (at " + (m.voters().containsKey(nodeId) ? m.voters().get(nodeId) : m.learners().get(nodeId)) + ")");
+    }
+    if (m.voters().containsValue(address) || m.learners().containsValue(address)) {
+      throw new MembershipException(Code.ALREADY_MEMBER, "address " + address + " is already used by a member of group '"
+          + groupId + "'");
+    }
+    PeerId p = RaftEngine.peer(nodeId, address);
+    check(cli(timeoutMillis).addLearners(groupId, current(), List.of(p)), "add node " + nodeId + " as a learner");
+    awaitLocally(c -> c.getLearners().contains(p), timeoutMillis);
+    LOG.info("node {} at {} joined group '{}' as a learner", nodeId, address, groupId);
+  }
+
+  void promote(int nodeId, long timeoutMillis) {
+    ClusterControl.Members m = engine.members();
+    if (!m.learners().containsKey(nodeId)) {
+      throw new MembershipException(Code.UNKNOWN_NODE, "node " + nodeId + " is not a learner of group '" + groupId + "'"
+          + (m.voters().containsKey(nodeId) ? " (it already votes)" : ""));
+    }
+    PeerId p = RaftEngine.peer(nodeId, m.learners().get(nodeId));
+    check(cli(timeoutMillis).learner2Follower(groupId, current(), p), "promote node " + nodeId);
+    awaitLocally(c -> c.getPeers().contains(p), timeoutMillis);
+    LOG.info("node {} of group '{}' now votes", nodeId, groupId);
+  }
+
+  void remove(int nodeId, long timeoutMillis) {
+    ClusterControl.Members m = engine.members();
+    if (m.learners().containsKey(nodeId)) {
+      PeerId p = RaftEngine.peer(nodeId, m.learners().get(nodeId));
+      check(cli(timeoutMillis).removeLearners(groupId, current(), List.of(p)), "remove learner " + nodeId);
+      awaitLocally(c -> !c.getLearners().contains(p), timeoutMillis);
+      return;
+    }
+    if (!m.voters().containsKey(nodeId)) {
+      throw new MembershipException(Code.UNKNOWN_NODE, "node " + nodeId + " is not a member of group '" + groupId + "'");
+    }
+    if (m.voters().size() == 1) {
+      throw new MembershipException(Code.WOULD_REMOVE_LAST_VOTER, "node " + nodeId + " is the last voter of group '"
+          + groupId + "'; add and promote another node first");
+    }
+    PeerId p = RaftEngine.peer(nodeId, m.voters().get(nodeId));
+    check(cli(timeoutMillis).removePeer(groupId, current(), p), "remove node " + nodeId);
+    if (p.getIdx() != engine.status().nodeId()) {
+      awaitLocally(c -> !c.contains(p), timeoutMillis);
+    }
+    LOG.info("node {} left group '{}'", nodeId, groupId);
+  }
+
+  void transferLeadership(int nodeId, long timeoutMillis) {
+    ClusterControl.Members m = engine.members();
+    if (!m.voters().containsKey(nodeId)) {
+      throw new MembershipException(Code.UNKNOWN_NODE, "node " + nodeId + " is not a voter of group '" + groupId + "'");
+    }
+    PeerId p = RaftEngine.peer(nodeId, m.voters().get(nodeId));
+    check(cli(timeoutMillis).transferLeader(groupId, current(), p), "transfer leadership to node " + nodeId);
+  }
+
+  private Configuration current() {
+    return engine.configuration().copy();
+  }
+
+  private void check(Status s, String what) {
+    if (s.isOk()) {
+      return;
+    }
+    throw new RetriableException("could not " + what + " in group '" + groupId + "': " + s.getErrorMsg()
+        + " (raft error " + s.getRaftError() + "); read the members before retrying", true);
+  }
+
+  private void awaitLocally(Predicate<Configuration> seen, long timeoutMillis) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    while (!seen.test(engine.configuration())) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new RetriableException("the change was committed but node " + engine.status().nodeId()
+            + " has not seen it within " + timeoutMillis + " ms", true);
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RetriableException("interrupted while waiting for a membership change", true);
+      }
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (cli != null) {
+      cli.shutdown();
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package io.committed.raft;
+
+import static org.awaitility.Awaitility.await;
+
+import io.committed.Committed;
+import io.committed.CommittedBuilder;
+import io.committed.CommittedLog;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+
+/** Nodes of one raft group in this JVM, on loopback, each with its own data directory under {@code root}. */
+final class RaftCluster implements AutoCloseable {
+  private final Path root;
+  private final TreeMap<Integer, Integer> ports = new TreeMap<>();
+  private final TreeMap<Integer, CommittedLog> logs = new TreeMap<>();
+  private UnaryOperator<CommittedBuilder> customize = b -> b;
+
+  RaftCluster(Path root, int size) {
+    this.root = root;
+    for (int id = 1; id <= size; id++) {
+      ports.put(id, freePort());
+    }
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      s.setReuseAddress(true);
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  RaftCluster customize(UnaryOperator<CommittedBuilder> c) {
+    this.customize = c;
+    return this;
+  }
+
+  String peers() {
+    return ports.entrySet().stream().map(e -> e.getKey() + "=127.0.0.1:" + e.getValue())
+        .collect(Collectors.joining(","));
+  }
+
+  Path dir(int id) {
+    return root.resolve("node-" + id);
+  }
+
+  CommittedBuilder builder(int id) {
+    return customize.apply(Committed.builder().nodeId(id).peers(peers()).dataDir(dir(id))
+        .engineOption("electionTimeoutMs", "600"));
+  }
+
+  /** Starts every node that is not running, in parallel (a node waits for a quorum to elect). */
+  RaftCluster startAll() {
+    ports.keySet().parallelStream().filter(id -> !logs.containsKey(id)).forEach(this::start);
+    return this;
+  }
+
+  CommittedLog start(int id) {
+    CommittedLog log = builder(id).start();
+    synchronized (logs) {
+      logs.put(id, log);
+    }
+    return log;
+  }
+
+  void stop(int id) {
+    CommittedLog log;
+    synchronized (logs) {
+      log = logs.remove(id);
+    }
+    if (log != null) {
+      log.close();
+    }
+  }
+
+  CommittedLog log(int id) {
+    return logs.get(id);
+  }
+
+  Map<Integer, CommittedLog> running() {
+    return new TreeMap<>(logs);
+  }
+
+  /** Waits until exactly one running node leads and returns its id. */
+  int awaitLeader() {
+    int[] leader = new int[1];
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
+      int found = -1;
+      for (Map.Entry<Integer, CommittedLog> e : running().entrySet()) {
+        if (e.getValue().status().role().equals("leader")) {
+          if (found != -1) {
+            return false;
+          }
+          found = e.getKey();
+        }
+      }
+      leader[0] = found;
+      return found != -1;
+    });
+    return leader[0];
+  }
+
+  /** Waits until every running node has applied {@code lastIndex}. */
+  void awaitConverged(long lastIndex) {
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+        .until(() -> running().values().stream().allMatch(l -> l.lastIndex() >= lastIndex));
+  }
+
+  @Override
+  public void close() {
+    running().keySet().parallelStream().forEach(this::stop);
+  }
+}
