@@ -152,6 +152,9 @@ class PostgresSlotIT {
     assertThat(state.generation()).isEqualTo(2);
     assertThat(state.tombstones()).as("7 deleted rows and the key written by hand").isEqualTo(8);
     assertThat(state.resnapshot()).isFalse();
+    await("the count in the status").atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+        log.ingest().status("s").reported().orElseThrow().detail()).contains("generation=2")
+        .contains("deleted 8 keys"));
     List<LogEntry> deletes = log.read(entriesBefore + 1, 1000).stream()
         .filter(e -> e.entities().stream().anyMatch(io.committed.api.Entity::delete)).toList();
     assertThat(deletes).as("batch_size deletes per proposal").extracting(e -> e.entities().size())

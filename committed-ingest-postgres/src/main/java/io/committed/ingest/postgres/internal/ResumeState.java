@@ -27,8 +27,8 @@ import java.util.List;
  * @param table the table being copied, or null
  * @param after the raw key values of the last row copied from {@code table}, or null
  * @param rows rows copied by the current snapshot
- * @param tombstones keys deleted by the current re-snapshot's tombstone passes (a pass repeated
- *     after a restart counts again); absent when 0
+ * @param tombstones keys deleted by the tombstone passes of this generation's re-snapshot (a
+ *     pass repeated after a restart counts again), kept while streaming; absent when 0
  * @param resnapshot true while a re-snapshot after a lost slot copies the tables (generation 2 or
  *     more): each topic's tables are then copied whole in one run, followed by deletes of the keys
  *     the copy did not find, and only then marked {@code done}; a restart copies the topic again

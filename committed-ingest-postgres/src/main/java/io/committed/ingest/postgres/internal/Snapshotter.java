@@ -94,6 +94,9 @@ final class Snapshotter {
         tablesOfTopics.addAll(topic.tables());
       }
     }
+    if (topics.isEmpty()) {
+      return state;
+    }
     estimate = estimate(connection, tablesOfTopics, state.rows());
     LOG.info("ingestable '{}': re-snapshot of {} ({} rows estimated) starts; keys of their topics the tables no"
         + " longer have will be deleted", ctx.ingestableId(), tablesOfTopics, estimate);
