@@ -17,6 +17,12 @@ public interface IngestHost {
 
   Clock clock();
 
+  /** Committed entries from {@code fromIndex}, as {@link io.committed.CommittedLog#read}. */
+  java.util.List<io.committed.api.LogEntry> read(long fromIndex, int maxEntries);
+
+  /** The index of the last entry applied on this node; 0 when the log is empty. */
+  long lastIndex();
+
   /** Where metrics go; none by default. */
   default io.committed.LogObserver observer() {
     return io.committed.LogObserver.NONE;

@@ -345,6 +345,21 @@ final class IngestRunner {
     }
 
     @Override
+    public void forEachLiveKey(String typeId, java.util.function.Consumer<byte[]> action) {
+      java.util.Objects.requireNonNull(typeId, "typeId");
+      java.util.Objects.requireNonNull(action, "action");
+      long upTo = host.lastIndex();
+      long started = System.nanoTime();
+      int[] keys = {0};
+      LiveKeys.forEach(host::read, upTo, typeId, key -> {
+        keys[0]++;
+        action.accept(key);
+      });
+      LOG.info("ingestable '{}' scanned log entries 1 to {} for the live keys of type '{}': {} keys, {} ms", id(),
+          upTo, typeId, keys[0], (System.nanoTime() - started) / 1_000_000);
+    }
+
+    @Override
     public void reportStatus(IngestStatus status) {
       reported = status;
     }

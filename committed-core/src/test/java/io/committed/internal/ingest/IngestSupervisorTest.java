@@ -160,4 +160,55 @@ class IngestSupervisorTest {
       assertThat(runs[0]).isEqualTo(1);
     }
   }
+
+  @Example
+  void anIngestableSeesTheLiveKeysOfATypeAsTheLogHasThemAndCanTombstoneThem() {
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    IngestableFactory pruner = new IngestableFactory() {
+      @Override
+      public String kind() {
+        return "fake";
+      }
+
+      @Override
+      public Ingestable create(IngestContext context) {
+        return ctx -> {
+          go.await();
+          List<byte[]> stale = new ArrayList<>();
+          ctx.forEachLiveKey("tx", key -> {
+            seen.add(new String(key, java.nio.charset.StandardCharsets.UTF_8));
+            if (!java.util.Arrays.equals(key, "keep".getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+              stale.add(key);
+            }
+          });
+          List<Entity> deletes = new ArrayList<>();
+          stale.forEach(k -> deletes.add(Entity.delete("tx", k)));
+          ctx.propose(new io.committed.api.Proposal(deletes), io.committed.spi.SourcePosition.of(1, "pruned")).join();
+          while (!ctx.stopRequested()) {
+            Thread.sleep(5); // until stopped
+          }
+        };
+      }
+    };
+    try (CommittedLog log = Committed.builder().inMemory().ingestableFactory(pruner).start()) {
+      log.types().define("tx", "[type]\nname = \"tx\"");
+      log.types().define("other", "[type]\nname = \"other\"");
+      log.proposeAndWait(io.committed.api.Proposal.of(Entity.upsert("tx", "keep", "{}"),
+          Entity.upsert("tx", "gone", "{}"), Entity.upsert("tx", "stale", "{}"), Entity.upsert("other", "x", "{}")));
+      log.proposeAndWait(io.committed.api.Proposal.of(Entity.delete("tx", "gone")));
+      log.proposeAndWait(io.committed.api.Proposal.of(Entity.upsert("tx", "back", "{}"), Entity.delete("tx", "back"),
+          Entity.upsert("tx", "stale", "{\"v\":2}")));
+      log.ingestables().define("src", CONFIG);
+      go.countDown();
+      await().atMost(Duration.ofSeconds(10)).until(() -> log.ingest().status("src").highWaterMark() == 1);
+      assertThat(seen).containsExactlyInAnyOrder("keep", "stale");
+      java.util.Map<String, Boolean> last = new java.util.HashMap<>();
+      for (LogEntry e : log.read(1, 100)) {
+        e.entities().stream().filter(x -> x.typeId().equals("tx")).forEach(x -> last.put(x.keyAsString(), x.delete()));
+      }
+      assertThat(last).containsEntry("keep", false).containsEntry("stale", true).containsEntry("gone", true)
+          .containsEntry("back", true);
+    }
+  }
 }

@@ -8,12 +8,16 @@ import io.committed.Committed;
 import io.committed.CommittedLog;
 import io.committed.IngestableStatus;
 import io.committed.api.ConfigException;
+import io.committed.api.LogEntry;
 import io.committed.ingest.postgres.internal.ResumeState;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -120,6 +124,95 @@ class PostgresSlotIT {
     assertThat(state.generation()).isEqualTo(2);
     pg.sql("insert into t values (3, 'streamed')");
     await("streaming again").atMost(Duration.ofSeconds(60)).until(() -> PgHarness.fold(log, "t").containsKey("3"));
+  }
+
+  @Test
+  void aReSnapshotDeletesTheKeysTheTablesLostWhileTheSlotWasGoneAndTheFirstSnapshotDoesNot() throws Exception {
+    pg.sql("insert into t select g, 'row ' || g from generate_series(2, 12) g");
+    CommittedLog log = logParkingAfter(3);
+    log.types().define("t", "[type]\nname = \"t\"");
+    log.proposeAndWait(io.committed.api.Proposal.of(io.committed.api.Entity.upsert("t", "written-by-hand", "{}")));
+    log.ingestables().define("s", pg.config("s", "t", "[\"t\"]", "", "batch_size = 3"));
+    PgHarness.awaitStreaming(log, "s");
+    await("the first snapshot").atMost(Duration.ofSeconds(60)).until(() -> PgHarness.fold(log, "t").size() == 13);
+    assertThat(PgHarness.fold(log, "t")).as("the first snapshot deletes nothing").containsKey("written-by-hand");
+
+    // the ingestable stops (parked) with its slot gone; the table changes meanwhile
+    dropSlotWhileRunning(pg.slot("s"));
+    await("parked").atMost(Duration.ofSeconds(60)).until(() -> log.ingest().status("s").parkedReason().isPresent());
+    pg.sql("delete from t where id between 3 and 9", "update t set v = 'changed' where id = 2",
+        "insert into t values (20, 'new')");
+    long entriesBefore = log.lastIndex();
+    log.ingestables().define("s", pg.config("s", "t", "[\"t\"]", "", "batch_size = 3\non_slot_lost = \"resnapshot\""));
+    await("the log equal to the table").atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> assertThat(PgHarness.fold(log, "t")).isEqualTo(table()));
+    PgHarness.awaitStreaming(log, "s");
+
+    ResumeState state = ResumeState.of(log.ingest().status("s").position().orElseThrow());
+    assertThat(state.generation()).isEqualTo(2);
+    assertThat(state.tombstones()).as("7 deleted rows and the key written by hand").isEqualTo(8);
+    assertThat(state.resnapshot()).isFalse();
+    await("the count in the status").atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+        log.ingest().status("s").reported().orElseThrow().detail()).contains("generation=2")
+        .contains("deleted 8 keys"));
+    List<LogEntry> deletes = log.read(entriesBefore + 1, 1000).stream()
+        .filter(e -> e.entities().stream().anyMatch(io.committed.api.Entity::delete)).toList();
+    assertThat(deletes).as("batch_size deletes per proposal").extracting(e -> e.entities().size())
+        .containsExactly(3, 3, 2);
+    assertThat(deletes).allSatisfy(e -> assertThat(e.entities()).allMatch(io.committed.api.Entity::delete));
+
+    pg.sql("delete from t where id = 1", "insert into t values (21, 'streamed')");
+    await("streaming again").atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> assertThat(PgHarness.fold(log, "t")).isEqualTo(table()));
+  }
+
+  @Test
+  void aReSnapshotInterruptedWhileCopyingAndWhileDeletingStillEndsEqualToTheTable() throws Exception {
+    pg.sql("insert into t select g, 'row ' || g from generate_series(2, 6000) g");
+    CommittedLog log = logParkingAfter(3);
+    String config = pg.config("s", "t", "[\"t\"]", "", "batch_size = 4");
+    log.types().define("t", "[type]\nname = \"t\"");
+    log.ingestables().define("s", config);
+    await("the first snapshot").atMost(Duration.ofSeconds(120)).until(() -> PgHarness.fold(log, "t").size() == 6000);
+    dropSlotWhileRunning(pg.slot("s"));
+    await("parked").atMost(Duration.ofSeconds(60)).until(() -> log.ingest().status("s").parkedReason().isPresent());
+    pg.sql("delete from t where id % 3 <> 0", "insert into t values (7000, 'new')");
+
+    String resnapshot = config.replace("batch_size = 4", "batch_size = 4\non_slot_lost = \"resnapshot\"");
+    log.ingestables().define("s", resnapshot);
+    await("copying again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(2))
+        .until(() -> committed(log).map(s -> s.resnapshot() && s.tombstones() == 0 && s.rows() > 0).orElse(false));
+    // a new config version stops the run wherever it is; the next one resumes from the committed position
+    log.ingestables().define("s", resnapshot.replace("status_interval = \"1s\"", "status_interval = \"2s\""));
+    await("deleting").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(2))
+        .until(() -> committed(log).map(s -> s.resnapshot() && s.tombstones() > 0).orElse(false));
+    log.ingestables().define("s", resnapshot);
+    await("the log equal to the table").atMost(Duration.ofSeconds(120))
+        .untilAsserted(() -> assertThat(PgHarness.fold(log, "t")).isEqualTo(table()));
+    PgHarness.awaitStreaming(log, "s");
+    ResumeState state = ResumeState.of(log.ingest().status("s").position().orElseThrow());
+    assertThat(state.generation()).isEqualTo(2);
+    assertThat(state.tombstones()).as("each of the 4000 deletes, some twice").isBetween(4000L, 8000L);
+    pg.sql("delete from t where id = 3");
+    await("streaming again").atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> assertThat(PgHarness.fold(log, "t")).isEqualTo(table()));
+  }
+
+  private static java.util.Optional<ResumeState> committed(CommittedLog log) {
+    return log.ingest().status("s").position().map(ResumeState::of);
+  }
+
+  /** The rows of t as the log holds them: key to JSON data. */
+  private Map<String, String> table() throws SQLException {
+    Map<String, String> rows = new LinkedHashMap<>();
+    try (Connection c = pg.db.connect(); Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("select id, v from t order by id")) {
+      while (r.next()) {
+        rows.put(Integer.toString(r.getInt(1)), "{\"id\":" + r.getInt(1) + ",\"v\":"
+            + (r.getString(2) == null ? "null" : "\"" + r.getString(2) + "\"") + "}");
+      }
+    }
+    return rows;
   }
 
   @Test

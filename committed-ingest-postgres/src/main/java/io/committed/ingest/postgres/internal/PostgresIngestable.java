@@ -75,7 +75,7 @@ public final class PostgresIngestable implements Ingestable {
         LOG.info("ingestable '{}' adopts the existing replication slot {} at {}", ctx.ingestableId(), settings.slot(),
             Slots.lsn(lsn));
         ResumeState state = new ResumeState(1, id.systemId(), id.database(), settings.slot(), lsn, generation,
-            ResumeState.SNAPSHOT, lsn, List.of(), null, null, 0);
+            ResumeState.SNAPSHOT, lsn, List.of(), null, null, 0, 0, false);
         return streamFrom(ctx, pipeline, markDone(state, settings.tables()));
       }
     }
@@ -95,8 +95,9 @@ public final class PostgresIngestable implements Ingestable {
           throw new SourceException("the new replication slot starts at " + Slots.lsn(lsn) + ", not after the"
               + " committed position " + Slots.lsn(mustStartAfter) + ": remove the ingestable and define it again");
         }
+        // a re-snapshot also deletes the keys the tables no longer have (see Snapshotter)
         state = new ResumeState(1, id.systemId(), id.database(), settings.slot(), lsn, generation,
-            ResumeState.SNAPSHOT, lsn, List.of(), null, null, 0);
+            ResumeState.SNAPSHOT, lsn, List.of(), null, null, 0, 0, generation > 1);
         if (settings.initialSnapshot()) {
           snapshot = connections.open();
           begin(snapshot, slot.getSnapshotName()); // imported: the replication connection may close

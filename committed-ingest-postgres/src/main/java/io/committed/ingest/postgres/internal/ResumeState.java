@@ -27,6 +27,12 @@ import java.util.List;
  * @param table the table being copied, or null
  * @param after the raw key values of the last row copied from {@code table}, or null
  * @param rows rows copied by the current snapshot
+ * @param tombstones keys deleted by the tombstone passes of this generation's re-snapshot (a
+ *     pass repeated after a restart counts again), kept while streaming; absent when 0
+ * @param resnapshot true while a re-snapshot after a lost slot copies the tables (generation 2 or
+ *     more): each topic's tables are then copied whole in one run, followed by deletes of the keys
+ *     the copy did not find, and only then marked {@code done}; a restart copies the topic again
+ *     from its first row. Absent when false
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ResumeState(
@@ -41,7 +47,9 @@ public record ResumeState(
     List<String> done,
     String table,
     List<String> after,
-    long rows) {
+    long rows,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) long tombstones,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean resnapshot) {
 
   public static final String SNAPSHOT = "snapshot";
   public static final String STREAMING = "streaming";
@@ -86,18 +94,21 @@ public record ResumeState(
     return SNAPSHOT.equals(phase);
   }
 
+  /** A new phase; a copy that starts here (of tables added to the config) is no re-snapshot. */
   public ResumeState withPhase(String p, long l) {
-    return new ResumeState(version, systemId, database, slot, slotLsn, generation, p, l, done, null, null, rows);
+    return new ResumeState(version, systemId, database, slot, slotLsn, generation, p, l, done, null, null, rows,
+        tombstones, false);
   }
 
   public ResumeState streamedTo(long l) {
-    return new ResumeState(version, systemId, database, slot, slotLsn, generation, STREAMING, l, done, null, null, rows);
+    return new ResumeState(version, systemId, database, slot, slotLsn, generation, STREAMING, l, done, null, null, rows,
+        tombstones, false);
   }
 
   /** Progress through {@code t}: the last key copied. */
   public ResumeState copying(TableName t, List<String> lastKey, long copied) {
     return new ResumeState(version, systemId, database, slot, slotLsn, generation, SNAPSHOT, lsn, done, t.toString(),
-        lastKey, copied);
+        lastKey, copied, tombstones, resnapshot);
   }
 
   /** {@code t} is copied completely. */
@@ -107,6 +118,12 @@ public record ResumeState(
       d.add(t.toString());
     }
     return new ResumeState(version, systemId, database, slot, slotLsn, generation, SNAPSHOT, lsn, d, null, null,
-        copied);
+        copied, tombstones, resnapshot);
+  }
+
+  /** {@code n} more keys deleted by a tombstone pass. */
+  public ResumeState deleted(long n) {
+    return new ResumeState(version, systemId, database, slot, slotLsn, generation, phase, lsn, done, table, after, rows,
+        tombstones + n, resnapshot);
   }
 }

@@ -25,6 +25,9 @@ import org.slf4j.LoggerFactory;
  * from. A run resumed after a restart reads the current state instead (the exported snapshot died
  * with its connection); the stream then replays changes from the slot's start, some of which the
  * copy already saw: the log converges to the table's state once the stream has caught up.
+ *
+ * <p>A re-snapshot after a lost slot also deletes, topic by topic, the keys live in the log that
+ * the copy did not find (rows deleted while no slot kept their changes); see {@link #resnapshot}.
  */
 final class Snapshotter {
   private static final Logger LOG = LoggerFactory.getLogger(Snapshotter.class);
@@ -34,6 +37,8 @@ final class Snapshotter {
   private final Map<TableName, TableInfo> tables;
   private final Catalog catalog;
   private final Pipeline pipeline;
+  private long estimate = -1;
+  private long lastLog = System.nanoTime();
 
   Snapshotter(IngestContext ctx, PgSettings settings, Map<TableName, TableInfo> tables, Catalog catalog,
       Pipeline pipeline) {
@@ -47,76 +52,171 @@ final class Snapshotter {
   /**
    * Copies the tables of {@code toCopy} not yet done in {@code state}, in a transaction of
    * {@code connection} that is already open (REPEATABLE READ, possibly with an imported snapshot).
+   * In a re-snapshot ({@link ResumeState#resnapshot()}) it copies topic by topic, each followed by
+   * its tombstone pass (see {@link #resnapshot}).
    *
    * @return the state with every table done, its last proposal submitted (not necessarily committed)
    */
   ResumeState copy(Connection connection, List<TableName> toCopy, ResumeState state) throws SQLException {
-    long estimate = estimate(connection, toCopy, state);
-    long rows = state.rows();
-    long lastLog = System.nanoTime();
+    if (state.resnapshot()) {
+      return resnapshot(connection, toCopy, state);
+    }
+    List<String> done = state.done();
+    estimate = estimate(connection, toCopy.stream().filter(t -> !done.contains(t.toString())).toList(), state.rows());
     LOG.info("ingestable '{}': snapshot of {} ({} rows estimated) starts", ctx.ingestableId(), toCopy, estimate);
     for (TableName t : toCopy) {
-      if (state.done().contains(t.toString())) {
-        continue;
-      }
-      TableInfo info = tables.get(t);
-      TopicSpec spec = settings.topicOf(t).orElseThrow();
-      RowEncoder encoder = new RowEncoder(spec, t, info.columns(), info.keyColumns(), catalog::kindOf);
-      List<String> after = t.toString().equals(state.table()) ? state.after() : null;
-      try (PreparedStatement first = connection.prepareStatement(query(info, false));
-          PreparedStatement next = connection.prepareStatement(query(info, true))) {
-        while (true) {
-          PreparedStatement s = after == null ? first : next;
-          if (after != null) {
-            for (int i = 0; i < after.size(); i++) {
-              s.setString(i + 1, after.get(i));
-            }
-          }
-          s.setInt(after == null ? 1 : after.size() + 1, settings.batchSize());
-          List<Entity> batch = new ArrayList<>(Math.min(settings.batchSize(), 10_000));
-          List<String> lastKey = null;
-          try (ResultSet r = s.executeQuery()) {
-            int n = info.columns().size();
-            while (r.next()) {
-              byte[] kinds = new byte[n];
-              String[] values = new String[n];
-              for (int i = 0; i < n; i++) {
-                values[i] = r.getString(i + 1);
-                kinds[i] = (byte) (values[i] == null ? 'n' : 't');
-              }
-              Tuple row = new Tuple(kinds, values);
-              lastKey = encoder.keyValues(row);
-              batch.add(Entity.upsert(spec.topic(), encoder.key(row), encoder.data(row)));
-            }
-          }
-          rows += batch.size();
-          boolean last = batch.size() < settings.batchSize();
-          state = last ? state.copied(t, rows) : state.copying(t, lastKey, rows);
-          if (!batch.isEmpty()) {
-            Proposal p = Proposal.of(batch);
-            pipeline.add(0, p.payloadBytes(), ctx.propose(p, state.position(0)));
-          } else {
-            pipeline.add(0, 0, ctx.commitPosition(state.position(0)));
-          }
-          ctx.reportStatus(new IngestStatus(ResumeState.SNAPSHOT, rows, estimate, -1, "bytes", "copying " + t));
-          pipeline.awaitRoom(() -> { }, 1000);
-          if (System.nanoTime() - lastLog > 10_000_000_000L) {
-            lastLog = System.nanoTime();
-            LOG.info("ingestable '{}': snapshot copied {} of about {} rows (at {})", ctx.ingestableId(), rows,
-                estimate, t);
-          }
-          if (ctx.stopRequested()) {
-            throw new Pipeline.Stopped();
-          }
-          if (last) {
-            break;
-          }
-          after = lastKey;
-        }
+      if (!state.done().contains(t.toString())) {
+        List<String> after = t.toString().equals(state.table()) ? state.after() : null;
+        state = copyTable(connection, t, after, state, null);
       }
     }
-    LOG.info("ingestable '{}': snapshot copied {} rows", ctx.ingestableId(), rows);
+    LOG.info("ingestable '{}': snapshot copied {} rows", ctx.ingestableId(), state.rows());
     return state;
+  }
+
+  /**
+   * A re-snapshot after the slot was lost: rows deleted while no slot kept their changes are still
+   * live in the log. Each topic with a table not done is copied whole (every one of its tables,
+   * from the first row, whatever an interrupted run left behind), remembering the keys written;
+   * once those proposals are committed, every key of the topic live in the log that the copy did
+   * not write gets a delete, {@code batch_size} per proposal. The tables are marked done only with
+   * the last of these proposals, so a restart anywhere before repeats the topic's copy and pass
+   * (upserts and deletes are idempotent). All of it precedes the stream from the new slot.
+   */
+  private ResumeState resnapshot(Connection connection, List<TableName> toCopy, ResumeState state)
+      throws SQLException {
+    List<TopicSpec> topics = new ArrayList<>();
+    List<TableName> tablesOfTopics = new ArrayList<>();
+    for (TopicSpec topic : settings.topics()) {
+      ResumeState s = state;
+      if (topic.tables().stream().anyMatch(t -> toCopy.contains(t) && !s.done().contains(t.toString()))) {
+        topics.add(topic);
+        tablesOfTopics.addAll(topic.tables());
+      }
+    }
+    if (topics.isEmpty()) {
+      return state;
+    }
+    estimate = estimate(connection, tablesOfTopics, state.rows());
+    LOG.info("ingestable '{}': re-snapshot of {} ({} rows estimated) starts; keys of their topics the tables no"
+        + " longer have will be deleted", ctx.ingestableId(), tablesOfTopics, estimate);
+    for (TopicSpec topic : topics) {
+      StaleKeys keys = new StaleKeys(topic.topic(), settings.batchSize());
+      for (TableName t : topic.tables()) {
+        state = copyTable(connection, t, null, state, keys);
+      }
+      state = deleteStale(keys, topic, state);
+    }
+    LOG.info("ingestable '{}': re-snapshot copied {} rows and deleted {} keys", ctx.ingestableId(), state.rows(),
+        state.tombstones());
+    return state;
+  }
+
+  /**
+   * Deletes the keys of the topic live in the log that the copy did not write, then marks the
+   * topic's tables done.
+   */
+  private ResumeState deleteStale(StaleKeys keys, TopicSpec topic, ResumeState copied) {
+    // everything before the scan is then applied here: this run's copy and any earlier run's entries
+    pipeline.awaitAll(() -> { }, 1000);
+    status(copied, "deleting keys of topic '" + topic.topic() + "' the tables no longer have");
+    ResumeState[] state = {copied};
+    ctx.forEachLiveKey(topic.topic(), key -> keys.live(key, batch -> {
+      state[0] = state[0].deleted(batch.size());
+      Proposal p = new Proposal(batch);
+      pipeline.add(0, p.payloadBytes(), ctx.propose(p, state[0].position(0)));
+      status(state[0], "deleting keys of topic '" + topic.topic() + "' the tables no longer have: "
+          + keys.stale() + " so far");
+      pipeline.awaitRoom(() -> { }, 1000);
+      if (ctx.stopRequested()) {
+        throw new Pipeline.Stopped();
+      }
+    }));
+    List<Entity> rest = keys.rest();
+    ResumeState done = state[0].deleted(rest.size());
+    for (TableName t : topic.tables()) {
+      done = done.copied(t, done.rows());
+    }
+    if (rest.isEmpty()) {
+      pipeline.add(0, 0, ctx.commitPosition(done.position(0)));
+    } else {
+      Proposal p = new Proposal(rest);
+      pipeline.add(0, p.payloadBytes(), ctx.propose(p, done.position(0)));
+    }
+    LOG.info("ingestable '{}': re-snapshot of topic '{}' copied {} keys and deleted {} keys its tables no longer have",
+        ctx.ingestableId(), topic.topic(), keys.copiedCount(), keys.stale());
+    status(done, "topic '" + topic.topic() + "': " + keys.stale() + " keys deleted that the tables no longer have");
+    return done;
+  }
+
+  /**
+   * Copies table {@code t} from after the key {@code after} (null: from its first row) to its end.
+   * With {@code keys} (a re-snapshot), records each key written and leaves the table not done.
+   */
+  private ResumeState copyTable(Connection connection, TableName t, List<String> after, ResumeState state,
+      StaleKeys keys) throws SQLException {
+    TableInfo info = tables.get(t);
+    TopicSpec spec = settings.topicOf(t).orElseThrow();
+    RowEncoder encoder = new RowEncoder(spec, t, info.columns(), info.keyColumns(), catalog::kindOf);
+    try (PreparedStatement first = connection.prepareStatement(query(info, false));
+        PreparedStatement next = connection.prepareStatement(query(info, true))) {
+      while (true) {
+        PreparedStatement s = after == null ? first : next;
+        if (after != null) {
+          for (int i = 0; i < after.size(); i++) {
+            s.setString(i + 1, after.get(i));
+          }
+        }
+        s.setInt(after == null ? 1 : after.size() + 1, settings.batchSize());
+        List<Entity> batch = new ArrayList<>(Math.min(settings.batchSize(), 10_000));
+        List<String> lastKey = null;
+        try (ResultSet r = s.executeQuery()) {
+          int n = info.columns().size();
+          while (r.next()) {
+            byte[] kinds = new byte[n];
+            String[] values = new String[n];
+            for (int i = 0; i < n; i++) {
+              values[i] = r.getString(i + 1);
+              kinds[i] = (byte) (values[i] == null ? 'n' : 't');
+            }
+            Tuple row = new Tuple(kinds, values);
+            lastKey = encoder.keyValues(row);
+            byte[] key = encoder.key(row);
+            if (keys != null) {
+              keys.copied(key);
+            }
+            batch.add(Entity.upsert(spec.topic(), key, encoder.data(row)));
+          }
+        }
+        long rows = state.rows() + batch.size();
+        boolean last = batch.size() < settings.batchSize();
+        state = last && keys == null ? state.copied(t, rows) : state.copying(t, last ? after : lastKey, rows);
+        if (!batch.isEmpty()) {
+          Proposal p = Proposal.of(batch);
+          pipeline.add(0, p.payloadBytes(), ctx.propose(p, state.position(0)));
+        } else {
+          pipeline.add(0, 0, ctx.commitPosition(state.position(0)));
+        }
+        status(state, "copying " + t);
+        pipeline.awaitRoom(() -> { }, 1000);
+        if (System.nanoTime() - lastLog > 10_000_000_000L) {
+          lastLog = System.nanoTime();
+          LOG.info("ingestable '{}': snapshot copied {} of about {} rows (at {})", ctx.ingestableId(), rows,
+              estimate, t);
+        }
+        if (ctx.stopRequested()) {
+          throw new Pipeline.Stopped();
+        }
+        if (last) {
+          return state;
+        }
+        after = lastKey;
+      }
+    }
+  }
+
+  private void status(ResumeState state, String detail) {
+    ctx.reportStatus(new IngestStatus(ResumeState.SNAPSHOT, state.rows(), estimate, -1, "bytes", detail));
   }
 
   private static String query(TableInfo info, boolean after) {
@@ -137,13 +237,13 @@ final class Snapshotter {
     return q.toString();
   }
 
-  /** Rows to copy, from the statistics (no count: it would wait for locks); -1 if unknown. */
-  private long estimate(Connection c, List<TableName> toCopy, ResumeState state) throws SQLException {
-    long total = state.rows();
+  /**
+   * Rows to copy, {@code copied} plus those of {@code toCopy}, from the statistics (no count: it
+   * would wait for locks); -1 if unknown.
+   */
+  private long estimate(Connection c, List<TableName> toCopy, long copied) throws SQLException {
+    long total = copied;
     for (TableName t : toCopy) {
-      if (state.done().contains(t.toString())) {
-        continue;
-      }
       try (PreparedStatement s = c.prepareStatement("select greatest(c.reltuples::bigint, coalesce(s.n_live_tup, -1))"
           + " from pg_class c left join pg_stat_all_tables s on s.relid = c.oid where c.oid = ?")) {
         s.setInt(1, tables.get(t).oid());

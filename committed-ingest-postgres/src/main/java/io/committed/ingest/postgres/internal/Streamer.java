@@ -350,7 +350,9 @@ final class Streamer {
     lagBytes = slot.lagBytes();
     slotDetail = "slot " + state.slot() + " wal_status=" + slot.walStatus()
         + (slot.safeWalSize() >= 0 ? " safe_wal_size=" + slot.safeWalSize() : "")
-        + " confirmed=" + Slots.lsn(slot.confirmedFlushLsn()) + " committed=" + Slots.lsn(ackedLsn);
+        + " confirmed=" + Slots.lsn(slot.confirmedFlushLsn()) + " committed=" + Slots.lsn(ackedLsn)
+        + (state.generation() > 1 ? " generation=" + state.generation() + " (its re-snapshot deleted "
+            + state.tombstones() + " keys the tables no longer had)" : "");
     report();
   }
 
