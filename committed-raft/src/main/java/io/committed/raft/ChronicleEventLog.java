@@ -38,6 +38,15 @@ final class ChronicleEventLog implements EventLog {
   private final ReentrantLock writeLock = new ReentrantLock();
   /** First entry index of each cycle, by cycle; written under {@link #writeLock}, read under it too. */
   private final TreeMap<Long, Integer> cycleByFirstIndex = new TreeMap<>();
+  /**
+   * Tailers reused across reads: creating one maps the file's index anew and is slow (Chronicle's
+   * thread-local cleanup made it quadratic). A tailer is used by one thread at a time.
+   */
+  private final java.util.concurrent.ConcurrentLinkedDeque<ExcerptTailer> tailers =
+      new java.util.concurrent.ConcurrentLinkedDeque<>();
+  private static final int MAX_IDLE_TAILERS = 16;
+  /** Fault injection for crash tests in this package: runs after each append, on the appending thread. */
+  static volatile java.util.function.LongConsumer afterAppend;
   private ExcerptAppender appender;
   private Thread appenderThread;
   private volatile long last;
@@ -139,6 +148,10 @@ final class ChronicleEventLog implements EventLog {
     } finally {
       writeLock.unlock();
     }
+    java.util.function.LongConsumer hook = afterAppend;
+    if (hook != null) {
+      hook.accept(index);
+    }
   }
 
   @Override
@@ -163,7 +176,9 @@ final class ChronicleEventLog implements EventLog {
       writeLock.unlock();
     }
     int n = 0;
-    try (ExcerptTailer tailer = queue.createTailer()) {
+    ExcerptTailer tailer = borrowTailer();
+    boolean healthy = false;
+    try {
       if (!tailer.moveToIndex(start)) {
         throw new IllegalStateException("the event log " + dir + " cannot find entry " + fromIndex);
       }
@@ -188,8 +203,31 @@ final class ChronicleEventLog implements EventLog {
         visitor.visit(index, engineIndex, entry);
         n++;
       }
+      healthy = true;
+    } finally {
+      returnTailer(tailer, healthy);
     }
     return n;
+  }
+
+  private ExcerptTailer borrowTailer() {
+    ExcerptTailer t = tailers.pollFirst();
+    if (t == null) {
+      t = queue.createTailer();
+      t.singleThreadedCheckDisabled(true); // handed from thread to thread, one at a time
+    }
+    return t;
+  }
+
+  private void returnTailer(ExcerptTailer t, boolean healthy) {
+    if (healthy && !closed && tailers.size() < MAX_IDLE_TAILERS) {
+      tailers.addFirst(t);
+      if (closed && tailers.remove(t)) {
+        t.close();
+      }
+    } else {
+      t.close();
+    }
   }
 
   @Override
@@ -223,6 +261,10 @@ final class ChronicleEventLog implements EventLog {
         return;
       }
       closed = true;
+      ExcerptTailer t;
+      while ((t = tailers.pollFirst()) != null) {
+        t.close();
+      }
       if (appender != null) {
         appender.close();
       }

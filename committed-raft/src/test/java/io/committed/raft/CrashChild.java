@@ -1,0 +1,50 @@
+package io.committed.raft;
+
+import io.committed.Committed;
+import io.committed.CommittedLog;
+import io.committed.api.Entity;
+import io.committed.api.Proposal;
+import java.nio.file.Path;
+import java.util.concurrent.Semaphore;
+
+/**
+ * A child JVM for {@link RaftCrashIT}: a one-node raft log in {@code args[0]} on port
+ * {@code args[1]}, writing keys {@code <prefix>-<n>} ({@code args[2]}) and printing
+ * {@code ACK key index} for each acknowledged one. With {@code args[3] = N > 0} it halts the JVM
+ * right after appending event N to the event log, before the state machine finishes applying it.
+ */
+public final class CrashChild {
+  public static void main(String[] args) throws Exception {
+    Path dir = Path.of(args[0]);
+    int port = Integer.parseInt(args[1]);
+    String prefix = args[2];
+    long haltAfter = Long.parseLong(args[3]);
+    if (haltAfter > 0) {
+      ChronicleEventLog.afterAppend = index -> {
+        if (index == haltAfter) {
+          System.out.flush();
+          Runtime.getRuntime().halt(137);
+        }
+      };
+    }
+    CommittedLog log = Committed.builder().nodeId(1).peers("1=127.0.0.1:" + port).dataDir(dir).start();
+    if (log.types().get("t").isEmpty()) {
+      log.types().define("t", "[type]\nname = \"t\"\n");
+    }
+    System.out.println("READY " + log.lastIndex());
+    System.out.flush();
+    Semaphore inFlight = new Semaphore(64);
+    for (int n = 0; ; n++) {
+      inFlight.acquire();
+      String key = prefix + "-" + n;
+      log.propose(Proposal.of(Entity.upsert("t", key, "{\"n\":" + n + "}"))).whenComplete((index, e) -> {
+        inFlight.release();
+        if (e == null) {
+          synchronized (System.out) {
+            System.out.println("ACK " + key + " " + index);
+          }
+        }
+      });
+    }
+  }
+}
