@@ -66,7 +66,12 @@ final class ClusterOps implements AutoCloseable {
           + (m.voters().containsKey(nodeId) ? " (it already votes)" : ""));
     }
     PeerId p = RaftEngine.peer(nodeId, m.learners().get(nodeId));
-    check(cli(timeoutMillis).learner2Follower(groupId, current(), p), "promote node " + nodeId);
+    // JRaft's learner2Follower drops the peer's index (our node id), so: remove as learner, add as voter
+    check(cli(timeoutMillis).removeLearners(groupId, current(), List.of(p)), "promote node " + nodeId
+        + " (removing it as a learner)");
+    awaitLocally(c -> !c.getLearners().contains(p), timeoutMillis);
+    check(cli(timeoutMillis).addPeer(groupId, current(), p), "promote node " + nodeId
+        + " (it was already removed as a learner: add it as a learner again, then promote it)");
     awaitLocally(c -> c.getPeers().contains(p), timeoutMillis);
     LOG.info("node {} of group '{}' now votes", nodeId, groupId);
   }

@@ -97,6 +97,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
   private final Semaphore entriesInFlight;
   private final ExecutorService callbacks;
   private final ExecutorService snapshotter;
+  private final java.util.concurrent.ScheduledExecutorService lagTimer;
   private volatile ReplicatedStateMachine stateMachine;
   private volatile RaftGroupService group;
   private volatile Node node;
@@ -143,6 +144,8 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     this.segments = new EventSegments(dataDir.resolve("segments"), settings.segmentEntries(), settings.segmentBytes());
     String g = config.groupId();
     this.callbacks = Executors.newSingleThreadExecutor(daemon("committed-raft-callbacks-" + g + "-" + config.nodeId()));
+    this.lagTimer = Executors.newSingleThreadScheduledExecutor(
+        daemon("committed-raft-lag-" + g + "-" + config.nodeId()));
     this.snapshotter = Executors.newSingleThreadExecutor(daemon("committed-raft-snapshot-" + g + "-" + config.nodeId()));
   }
 
@@ -197,7 +200,9 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     options.setSharedTimerPool(false);
     options.getRaftOptions().setSync(true);
     options.getRaftOptions().setSyncMeta(true);
-    RpcServer rpcServer = RaftRpcServerFactory.createRaftRpcServer(self.getEndpoint());
+    Endpoint listen = settings.listenAddress() == null ? self.getEndpoint()
+        : peer(config.nodeId(), settings.listenAddress()).getEndpoint();
+    RpcServer rpcServer = RaftRpcServerFactory.createRaftRpcServer(listen);
     rpcServer.registerProcessor(new ForwardProcessor());
     RaftGroupService service = new RaftGroupService(config.groupId(), self, options, rpcServer);
     Node n;
@@ -291,6 +296,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     if (rpcClient != null) {
       rpcClient.shutdown();
     }
+    lagTimer.shutdownNow();
     snapshotter.shutdown();
     try {
       snapshotter.awaitTermination(30, TimeUnit.SECONDS);
@@ -569,8 +575,18 @@ final class RaftEngine implements LogEngine, ClusterEngine {
       }
       ApplyResult result = r.rejections[i] == null ? ApplyResult.ok(r.values[i])
           : ApplyResult.rejected(ProposalRejectedException.Reason.valueOf(r.rejections[i]), r.messages[i]);
-      applied.whenApplied(engineIndex, () -> callbacks.execute(() -> p.future.complete(new Applied(result, engineIndex))),
+      Applied a = new Applied(result, engineIndex);
+      applied.whenApplied(engineIndex, () -> callbacks.execute(() -> p.future.complete(a)),
           e -> p.future.completeExceptionally(e));
+      // Committed for sure: if this node cannot apply it in time (cut off from the leader), the caller
+      // still learns it succeeded rather than retrying a committed write; only read-your-writes is lost.
+      lagTimer.schedule(() -> {
+        if (!p.future.isDone()) {
+          LOG.warn("node {} has not applied engine index {} within {} ms; acknowledging the committed proposal anyway",
+              config.nodeId(), engineIndex, settings.leaderWaitMs());
+          p.future.complete(a);
+        }
+      }, settings.leaderWaitMs(), TimeUnit.MILLISECONDS);
     }
   }
 
@@ -783,7 +799,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
   @Override
   public EngineStatus status() {
     Node n = node;
-    Configuration c = conf;
+    Configuration c = configuration();
     SortedMap<Integer, String> peers = new TreeMap<>();
     c.getPeers().forEach(p -> peers.put(p.getIdx(), address(p)));
     if (n == null || closed.get()) {
@@ -805,7 +821,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
 
   @Override
   public ClusterControl.Members members() {
-    Configuration c = conf;
+    Configuration c = configuration();
     SortedMap<Integer, String> voters = new TreeMap<>();
     SortedMap<Integer, String> learners = new TreeMap<>();
     c.getPeers().forEach(p -> voters.put(p.getIdx(), address(p)));
@@ -813,8 +829,39 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     return new ClusterControl.Members(voters, learners);
   }
 
+  /**
+   * The group's configuration as this node knows it, learners included. JRaft reports committed
+   * configurations to the state machine without their learners, so this reads the node's own
+   * current entry (a package-private accessor of the pinned JRaft version) and falls back to the
+   * committed voters.
+   */
   Configuration configuration() {
+    Node n = node;
+    if (n instanceof NodeImpl impl && NODE_CONF != null) {
+      try {
+        Object entry = NODE_CONF.invoke(impl);
+        if (entry instanceof com.alipay.sofa.jraft.conf.ConfigurationEntry e && e.getConf() != null
+            && !e.getConf().isEmpty()) {
+          return e.getConf().copy();
+        }
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        LOG.debug("cannot read the node's configuration", e);
+      }
+    }
     return conf;
+  }
+
+  private static final java.lang.reflect.Method NODE_CONF = nodeConfAccessor();
+
+  private static java.lang.reflect.Method nodeConfAccessor() {
+    try {
+      java.lang.reflect.Method m = NodeImpl.class.getDeclaredMethod("getConf");
+      m.setAccessible(true);
+      return m;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      LOG.warn("JRaft's NodeImpl.getConf() is not accessible: learners will not be listed", e);
+      return null;
+    }
   }
 
   Node node() {

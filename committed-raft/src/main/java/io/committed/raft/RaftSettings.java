@@ -26,6 +26,8 @@ import java.util.Set;
  * @param segmentEntries {@code segmentEntries}: entries per event-log segment in snapshots
  *     (default 65536)
  * @param segmentBytes {@code segmentBytes}: bytes per event-log segment in snapshots (default 64 MiB)
+ * @param listenAddress {@code listenAddress}: {@code host:port} the replication server binds when it
+ *     differs from the address the peers use (behind NAT or a proxy); null binds the peers' address
  */
 record RaftSettings(
     int electionTimeoutMs,
@@ -36,10 +38,12 @@ record RaftSettings(
     int maxEntriesInFlight,
     long leaderWaitMs,
     int segmentEntries,
-    long segmentBytes) {
+    long segmentBytes,
+    String listenAddress) {
 
   private static final Set<String> KEYS = Set.of("electionTimeoutMs", "snapshotIntervalSeconds", "join",
-      "maxBatchCommands", "maxBatchBytes", "maxEntriesInFlight", "leaderWaitMs", "segmentEntries", "segmentBytes");
+      "maxBatchCommands", "maxBatchBytes", "maxEntriesInFlight", "leaderWaitMs", "segmentEntries", "segmentBytes",
+      "listenAddress");
 
   static RaftSettings parse(Map<String, String> options) {
     for (String key : options.keySet()) {
@@ -57,7 +61,8 @@ record RaftSettings(
         (int) number(options, "maxEntriesInFlight", 256, 1, 16_384),
         number(options, "leaderWaitMs", 10_000, 100, 600_000),
         (int) number(options, "segmentEntries", 65_536, 16, 1 << 24),
-        number(options, "segmentBytes", 64L << 20, 4096, 1L << 32));
+        number(options, "segmentBytes", 64L << 20, 4096, 1L << 32),
+        address(options, "listenAddress"));
   }
 
   private static long number(Map<String, String> options, String key, long dflt, long min, long max) {
@@ -76,6 +81,17 @@ record RaftSettings(
           + ", was " + n);
     }
     return n;
+  }
+
+  private static String address(Map<String, String> options, String key) {
+    String v = options.get(key);
+    if (v == null) {
+      return null;
+    }
+    if (!v.trim().matches("[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}")) {
+      throw new ConfigException("engineOption", "raft option " + key + " must be host:port, was '" + v + "'");
+    }
+    return v.trim();
   }
 
   private static boolean bool(Map<String, String> options, String key) {

@@ -20,6 +20,8 @@ final class RaftCluster implements AutoCloseable {
   private final TreeMap<Integer, Integer> ports = new TreeMap<>();
   private final TreeMap<Integer, CommittedLog> logs = new TreeMap<>();
   private UnaryOperator<CommittedBuilder> customize = b -> b;
+  /** Per node, the port it listens on when the peers reach it through a proxy. */
+  private final TreeMap<Integer, Integer> listenPorts = new TreeMap<>();
 
   RaftCluster(Path root, int size) {
     this.root = root;
@@ -37,6 +39,20 @@ final class RaftCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Puts a {@link FaultyProxy} in front of every node: the peers' addresses are the proxies, the
+   * nodes listen elsewhere ({@code listenAddress}).
+   */
+  Map<Integer, FaultyProxy> withProxies() throws IOException {
+    Map<Integer, FaultyProxy> proxies = new TreeMap<>();
+    for (int id : ports.keySet()) {
+      int listen = freePort();
+      listenPorts.put(id, listen);
+      proxies.put(id, new FaultyProxy(ports.get(id), listen));
+    }
+    return proxies;
+  }
+
   RaftCluster customize(UnaryOperator<CommittedBuilder> c) {
     this.customize = c;
     return this;
@@ -52,8 +68,12 @@ final class RaftCluster implements AutoCloseable {
   }
 
   CommittedBuilder builder(int id) {
-    return customize.apply(Committed.builder().nodeId(id).peers(peers()).dataDir(dir(id))
-        .engineOption("electionTimeoutMs", "600"));
+    CommittedBuilder b = Committed.builder().nodeId(id).peers(peers()).dataDir(dir(id))
+        .engineOption("electionTimeoutMs", "600");
+    if (listenPorts.containsKey(id)) {
+      b.engineOption("listenAddress", "127.0.0.1:" + listenPorts.get(id));
+    }
+    return customize.apply(b);
   }
 
   /** Starts every node that is not running, in parallel (a node waits for a quorum to elect). */
@@ -103,6 +123,22 @@ final class RaftCluster implements AutoCloseable {
       }
       leader[0] = found;
       return found != -1;
+    });
+    return leader[0];
+  }
+
+  /** Waits until one of {@code ids} other than {@code excluded} is the leader and returns it. */
+  int awaitLeaderAmong(java.util.List<Integer> ids, int excluded) {
+    int[] leader = new int[1];
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
+      for (int id : ids) {
+        CommittedLog l = logs.get(id);
+        if (id != excluded && l != null && l.status().role().equals("leader")) {
+          leader[0] = id;
+          return true;
+        }
+      }
+      return false;
     });
     return leader[0];
   }

@@ -88,6 +88,18 @@ class RaftCrashIT {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void withoutTheJvmFlagsStartFailsWithAMessageListingThem() throws Exception {
+    List<String> cmd = javaCommand(dir, RaftCluster.freePort(), "x", 0);
+    cmd.removeIf(a -> a.startsWith("--add-"));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isNotZero();
+    assertThat(out).contains("--add-exports=java.base/sun.nio.ch=ALL-UNNAMED")
+        .contains("--add-opens=java.base/java.lang.reflect=ALL-UNNAMED").doesNotContain("READY");
+  }
+
   private static List<String> javaCommand(Path dir, int port, String prefix, long haltAfter) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -174,6 +174,24 @@ class RaftResilienceIT {
     cluster.awaitConverged(last + 1);
   }
 
+  @Test
+  void aTypeDefinedOnOneNodeIsUsableAtOnceOnEveryOtherNode() {
+    start("300");
+    int leader = cluster.awaitLeader();
+    for (int round = 0; round < 5; round++) {
+      String type = "fresh" + round;
+      int definer = 1 + (round % 3);
+      cluster.log(definer).types().define(type, "[type]\nname = \"" + type + "\"\n");
+      for (int other = 1; other <= 3; other++) {
+        if (other != definer) {
+          // no waiting: a follower that has not applied the definition yet catches up before refusing
+          assertThat(cluster.log(other).proposeAndWait(Proposal.of(Entity.upsert(type, "k" + other, "{}")))).isPositive();
+        }
+      }
+    }
+    assertThat(leader).isPositive();
+  }
+
   private static void writeBatch(CommittedLog log, int from, int count) {
     List<java.util.concurrent.CompletableFuture<Long>> fs = new ArrayList<>();
     for (int i = from; i < from + count; i++) {

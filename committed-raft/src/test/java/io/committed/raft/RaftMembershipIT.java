@@ -1,0 +1,83 @@
+package io.committed.raft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.committed.Committed;
+import io.committed.CommittedLog;
+import io.committed.MembershipException;
+import io.committed.api.Entity;
+import io.committed.api.Proposal;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Membership through {@code CommittedLog.cluster()}: a learner joins, catches up, is promoted and removed. */
+class RaftMembershipIT {
+  @TempDir
+  Path dir;
+
+  @Test
+  void aJoiningNodeCatchesUpAsALearnerIsPromotedAndRemoved() throws Exception {
+    try (RaftCluster cluster = new RaftCluster(dir, 3).customize(b -> b.engineOption("snapshotIntervalSeconds", "1"))) {
+      int leader = cluster.startAll().awaitLeader();
+      CommittedLog log = cluster.log(leader);
+      log.types().define("t", "[type]\nname = \"t\"\n");
+      for (int i = 0; i < 500; i++) {
+        log.propose(Proposal.of(Entity.upsert("t", "k" + i, "{}")));
+      }
+      long last = log.proposeAndWait(Proposal.of(Entity.upsert("t", "last", "{}")));
+      int port = RaftCluster.freePort();
+      String address = "127.0.0.1:" + port;
+      int follower = leader == 1 ? 2 : 1;
+      // the change is asked of a follower: it reaches the leader
+      cluster.log(follower).cluster().addLearner(4, address);
+      assertThat(log.cluster().members().learners()).containsEntry(4, address);
+      assertThatThrownBy(() -> log.cluster().addLearner(4, "127.0.0.1:1"))
+          .isInstanceOfSatisfying(MembershipException.class, e -> assertThat(e.apiCode()).isEqualTo("already_member"));
+      assertThatThrownBy(() -> log.cluster().addLearner(5, address))
+          .isInstanceOfSatisfying(MembershipException.class, e -> assertThat(e.apiCode()).isEqualTo("already_member"));
+
+      try (CommittedLog fourth = Committed.builder().nodeId(4).peers(cluster.peers() + ",4=" + address)
+          .dataDir(dir.resolve("node-4")).engineOption("join", "true").engineOption("electionTimeoutMs", "600").start()) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> fourth.lastIndex() >= last);
+        assertThat(fourth.read(1, 10_000)).isEqualTo(log.read(1, 10_000));
+        assertThat(fourth.status().role()).isEqualTo("learner");
+
+        log.cluster().promote(4);
+        assertThat(log.cluster().members().voters()).containsKey(4);
+        assertThat(log.cluster().members().learners()).doesNotContainKey(4);
+        await().atMost(Duration.ofSeconds(30)).until(() -> fourth.cluster().members().voters().containsKey(4));
+        assertThatThrownBy(() -> log.cluster().promote(4))
+            .isInstanceOfSatisfying(MembershipException.class, e -> assertThat(e.apiCode()).isEqualTo("unknown_node"));
+        long next = fourth.proposeAndWait(Proposal.of(Entity.upsert("t", "from-4", "{}")));
+        assertThat(next).isEqualTo(last + 1);
+
+        log.cluster().remove(4);
+        assertThat(log.cluster().members().voters()).doesNotContainKey(4);
+        assertThatThrownBy(() -> log.cluster().remove(4))
+            .isInstanceOfSatisfying(MembershipException.class, e -> assertThat(e.apiCode()).isEqualTo("unknown_node"));
+      }
+    }
+  }
+
+  @Test
+  void theLastVoterCannotBeRemovedAndLeadershipMovesOnRequest() throws Exception {
+    try (RaftCluster single = new RaftCluster(dir.resolve("one"), 1)) {
+      single.startAll().awaitLeader();
+      assertThatThrownBy(() -> single.log(1).cluster().remove(1))
+          .isInstanceOfSatisfying(MembershipException.class,
+              e -> assertThat(e.apiCode()).isEqualTo("would_remove_last_voter"));
+    }
+    try (RaftCluster cluster = new RaftCluster(dir.resolve("three"), 3)) {
+      int leader = cluster.startAll().awaitLeader();
+      int target = leader == 3 ? 1 : leader + 1;
+      cluster.log(leader).cluster().transferLeadership(target);
+      await().atMost(Duration.ofSeconds(20)).until(() -> cluster.log(target).status().role().equals("leader"));
+      assertThatThrownBy(() -> cluster.log(target).cluster().transferLeadership(9))
+          .isInstanceOfSatisfying(MembershipException.class, e -> assertThat(e.apiCode()).isEqualTo("unknown_node"));
+    }
+  }
+}
