@@ -66,8 +66,20 @@ final class ClusterOps implements AutoCloseable {
           + (m.voters().containsKey(nodeId) ? " (it already votes)" : ""));
     }
     PeerId p = RaftEngine.peer(nodeId, m.learners().get(nodeId));
-    check(cli(timeoutMillis).learner2Follower(groupId, current(), p), "promote node " + nodeId);
-    awaitLocally(c -> c.getPeers().contains(p), timeoutMillis);
+    // Not CliService.learner2Follower: it re-adds the peer without its index (our node id), as a
+    // peer no node answers to, which then never catches up. The same two steps, with the index kept:
+    CliService c = cli(timeoutMillis);
+    check(c.removeLearners(groupId, current(), List.of(p)), "promote node " + nodeId + " (removing it as a learner)");
+    awaitLocally(conf -> !conf.getLearners().contains(p), timeoutMillis);
+    Status added = c.addPeer(groupId, current(), p);
+    if (!added.isOk()) {
+      // put it back as a learner, so that a retry of the promotion finds it where it was
+      Status back = c.addLearners(groupId, current(), List.of(p));
+      LOG.warn("promoting node {} failed ({}); {} as a learner", nodeId, added.getErrorMsg(),
+          back.isOk() ? "it is back" : "adding it back failed too (" + back.getErrorMsg() + "): add it again");
+      check(added, "promote node " + nodeId);
+    }
+    awaitLocally(conf -> conf.getPeers().contains(p), timeoutMillis);
     LOG.info("node {} of group '{}' now votes", nodeId, groupId);
   }
 

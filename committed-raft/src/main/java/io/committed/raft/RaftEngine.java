@@ -782,7 +782,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
   @Override
   public EngineStatus status() {
     Node n = node;
-    Configuration c = conf;
+    Configuration c = configuration();
     SortedMap<Integer, String> peers = new TreeMap<>();
     c.getPeers().forEach(p -> peers.put(p.getIdx(), address(p)));
     if (n == null || closed.get()) {
@@ -804,7 +804,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
 
   @Override
   public ClusterControl.Members members() {
-    Configuration c = conf;
+    Configuration c = configuration();
     SortedMap<Integer, String> voters = new TreeMap<>();
     SortedMap<Integer, String> learners = new TreeMap<>();
     c.getPeers().forEach(p -> voters.put(p.getIdx(), address(p)));
@@ -812,7 +812,19 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     return new ClusterControl.Members(voters, learners);
   }
 
+  /**
+   * The group's configuration as this node knows it: JRaft's current one (the newest in its log,
+   * learners included) while the node runs. {@code onConfigurationCommitted} alone is not enough:
+   * JRaft calls it only for changes of voters, and passes the voters without the learners.
+   */
   Configuration configuration() {
+    Node n = node;
+    if (n instanceof NodeImpl impl && !closed.get()) {
+      Configuration c = impl.getCurrentConf();
+      if (c != null && !c.isEmpty()) {
+        return c;
+      }
+    }
     return conf;
   }
 
