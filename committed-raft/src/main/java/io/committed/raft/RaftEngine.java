@@ -632,10 +632,11 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     public void onApply(Iterator iter) {
       while (iter.hasNext()) {
         long raftIndex = iter.getIndex();
-        ByteBuffer data = iter.getData();
+        // a view: the entry's buffer is shared with the replicators that still send it to followers
+        ByteBuffer data = iter.getData().slice();
         BatchClosure done = (BatchClosure) iter.done();
-        int count = data.getInt();
         try {
+          int count = data.getInt();
           for (int i = 0; i < count; i++) {
             byte[] command = new byte[data.getInt()];
             data.get(command);
