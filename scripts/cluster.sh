@@ -14,10 +14,15 @@
 # wrote itself, and checks that each still is a Committed node before signalling it.
 # Builds the node first when committed-server/target/committed-server.jar is missing.
 # Set COMMITTED_API_TOKEN (and other COMMITTED_* variables) in the environment to pass them on.
+# CLUSTER_API_BASE and CLUSTER_RAFT_BASE (default 8080 and 9020) move the ports: node N uses base + N.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dir="${CLUSTER_DIR:-$PWD/cluster}"
-peers="1=127.0.0.1:9021,2=127.0.0.1:9022,3=127.0.0.1:9023"
+api_base="${CLUSTER_API_BASE:-8080}"
+raft_base="${CLUSTER_RAFT_BASE:-9020}"
+api_port() { echo $((api_base + $1)); }
+raft_port() { echo $((raft_base + $1)); }
+peers="1=127.0.0.1:$(raft_port 1),2=127.0.0.1:$(raft_port 2),3=127.0.0.1:$(raft_port 3)"
 jar="$root/committed-server/target/committed-server.jar"
 auth=()
 if [ -n "${COMMITTED_API_TOKEN:-}" ]; then
@@ -53,22 +58,22 @@ start_node() { # id [join]
     extra=(COMMITTED_JOIN=true) # it starts with no members and waits to be added
   fi
   mkdir -p "$dir/node$n"
-  env COMMITTED_NODE_ID="$n" COMMITTED_API_ADDR="127.0.0.1:808$n" COMMITTED_DATA_DIR="$dir/node$n" \
-    COMMITTED_PEER_URL="127.0.0.1:902$n" COMMITTED_ENGINE=raft "${extra[@]}" \
+  env COMMITTED_NODE_ID="$n" COMMITTED_API_ADDR="127.0.0.1:$(api_port "$n")" COMMITTED_DATA_DIR="$dir/node$n" \
+    COMMITTED_PEER_URL="127.0.0.1:$(raft_port "$n")" COMMITTED_ENGINE=raft "${extra[@]}" \
     nohup "$root/scripts/committed-node.sh" >>"$dir/node$n.log" 2>&1 &
   echo $! >"$dir/node$n.pid"
-  echo "node $n: pid $!, API http://127.0.0.1:808$n, log $dir/node$n.log"
+  echo "node $n: pid $!, API http://127.0.0.1:$(api_port "$n"), log $dir/node$n.log"
 }
 
 await_ready() { # nodes...: until each answers /ready (it knows a leader and has applied what it knows), or 120 s
   local deadline=$((SECONDS + 120)) n
   for n in "$@"; do
-    until curl -fsS "http://127.0.0.1:808$n/ready" >/dev/null 2>&1; do
+    until curl -fsS "http://127.0.0.1:$(api_port "$n")/ready" >/dev/null 2>&1; do
       if [ -z "$(running "$n")" ]; then echo "node $n exited: see $dir/node$n.log" >&2; return 1; fi
       if [ "$SECONDS" -ge "$deadline" ]; then echo "node $n was not ready within 120 s: see $dir/node$n.log" >&2; return 1; fi
       sleep 0.5
     done
-    echo "node $n: ready, $(curl -fsS "${auth[@]}" "http://127.0.0.1:808$n/v1/cluster/status" 2>/dev/null \
+    echo "node $n: ready, $(curl -fsS "${auth[@]}" "http://127.0.0.1:$(api_port "$n")/v1/cluster/status" 2>/dev/null \
       | sed -n 's/.*"role":"\([a-z]*\)".*"leaderId":\([0-9-]*\).*/\1, leader node \2/p')"
   done
 }
@@ -78,9 +83,9 @@ api() { # node method path [json]: prints the answer; fails on an error status, 
   out="$(mktemp)"
   if [ -n "${4:-}" ]; then
     code="$(curl -sS -o "$out" -w '%{http_code}' -X "$method" "${auth[@]}" -H 'Content-Type: application/json' \
-      -d "$4" "http://127.0.0.1:808$n$path")"
+      -d "$4" "http://127.0.0.1:$(api_port "$n")$path")"
   else
-    code="$(curl -sS -o "$out" -w '%{http_code}' -X "$method" "${auth[@]}" "http://127.0.0.1:808$n$path")"
+    code="$(curl -sS -o "$out" -w '%{http_code}' -X "$method" "${auth[@]}" "http://127.0.0.1:$(api_port "$n")$path")"
   fi
   cat "$out"
   rm -f "$out"
@@ -90,7 +95,7 @@ api() { # node method path [json]: prints the answer; fails on an error status, 
 member() { # a running member among nodes 1-3 that answers
   local n
   for n in 1 2 3; do
-    if [ -n "$(running "$n")" ] && curl -fsS "http://127.0.0.1:808$n/health" >/dev/null 2>&1; then
+    if [ -n "$(running "$n")" ] && curl -fsS "http://127.0.0.1:$(api_port "$n")/health" >/dev/null 2>&1; then
       echo "$n"
       return
     fi
@@ -151,7 +156,7 @@ case "${1:-}" in
     fi
     m="$(member)"
     echo "node $n: added as a learner through node $m"
-    api "$m" POST /v1/membership "{\"id\":$n,\"url\":\"127.0.0.1:902$n\",\"learner\":true}"
+    api "$m" POST /v1/membership "{\"id\":$n,\"url\":\"127.0.0.1:$(raft_port "$n")\",\"learner\":true}"
     start_node "$n"
     target="$(last_index "$m")"
     target="${target:-0}"
@@ -189,7 +194,7 @@ case "${1:-}" in
     done
     ;;
   *)
-    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac
