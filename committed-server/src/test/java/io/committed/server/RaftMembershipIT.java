@@ -96,6 +96,30 @@ class RaftMembershipIT {
       assertThat(ids(after.get("voters"))).containsExactly(1, 2, 3);
       assertThat(after.get("learners")).isEmpty();
       api.postJson("/v1/proposal", "{\"entities\":[{\"typeId\":\"event\",\"key\":\"after\",\"data\":5}]}").expect(200);
+
+      // a voter in one call (no "learner"): added as a learner, promoted once caught up. Node 5 does
+      // not run yet, so it cannot catch up: the answer says it stays a learner, and a retried
+      // promotion succeeds once it runs
+      int port5 = RaftNodes.freePort();
+      ApiClient.Response failed = api.postJson("/v1/membership", "{\"id\":5,\"url\":\"127.0.0.1:" + port5 + "\"}");
+      assertThat(failed.status()).as(failed.text()).isEqualTo(503);
+      assertThat(failed.json().at("/details/addedAsLearner").asBoolean()).as(failed.text()).isTrue();
+      Await.until("node " + follower + " to see node 5 as a learner", Duration.ofSeconds(10),
+          () -> nodes.server(follower).log().cluster().members().learners().containsKey(5));
+      nodes.start(5, nodes.joinerEnv(5, port5));
+      api.post("/v1/membership/5/promote").expect(204);
+      Await.until("node " + follower + " to see node 5 as a voter", Duration.ofSeconds(10),
+          () -> nodes.server(follower).log().cluster().members().voters().containsKey(5));
+
+      // and with the new node running, one call makes it a voter
+      int port6 = RaftNodes.freePort();
+      nodes.start(6, nodes.joinerEnv(6, port6));
+      api.postJson("/v1/membership", "{\"id\":6,\"url\":\"127.0.0.1:" + port6 + "\"}").expect(204);
+      Await.until("node " + follower + " to see node 6 as a voter", Duration.ofSeconds(10),
+          () -> nodes.server(follower).log().cluster().members().voters().containsKey(6));
+      long index6 = nodes.client(6).postJson("/v1/proposal",
+          "{\"entities\":[{\"typeId\":\"event\",\"key\":\"from-6\",\"data\":6}]}").expect(200).json().get("index").asLong();
+      assertThat(index6).isGreaterThan(index);
     }
   }
 
