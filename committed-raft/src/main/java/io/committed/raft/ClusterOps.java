@@ -5,6 +5,7 @@ import com.alipay.sofa.jraft.RaftServiceFactory;
 import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.conf.Configuration;
 import com.alipay.sofa.jraft.entity.PeerId;
+import com.alipay.sofa.jraft.error.RaftError;
 import com.alipay.sofa.jraft.option.CliOptions;
 import io.committed.ClusterControl;
 import io.committed.MembershipException;
@@ -12,6 +13,7 @@ import io.committed.MembershipException.Code;
 import io.committed.api.RetriableException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +56,7 @@ final class ClusterOps implements AutoCloseable {
           + groupId + "'");
     }
     PeerId p = RaftEngine.peer(nodeId, address);
-    check(cli(timeoutMillis).addLearners(groupId, current(), List.of(p)), "add node " + nodeId + " as a learner");
+    check(call(timeoutMillis, c -> c.addLearners(groupId, current(), List.of(p))), "add node " + nodeId + " as a learner");
     awaitLocally(c -> c.getLearners().contains(p), timeoutMillis);
     LOG.info("node {} at {} joined group '{}' as a learner", nodeId, address, groupId);
   }
@@ -66,13 +68,20 @@ final class ClusterOps implements AutoCloseable {
           + (m.voters().containsKey(nodeId) ? " (it already votes)" : ""));
     }
     PeerId p = RaftEngine.peer(nodeId, m.learners().get(nodeId));
-    // JRaft's learner2Follower drops the peer's index (our node id), so: remove as learner, add as voter
-    check(cli(timeoutMillis).removeLearners(groupId, current(), List.of(p)), "promote node " + nodeId
-        + " (removing it as a learner)");
-    awaitLocally(c -> !c.getLearners().contains(p), timeoutMillis);
-    check(cli(timeoutMillis).addPeer(groupId, current(), p), "promote node " + nodeId
-        + " (it was already removed as a learner: add it as a learner again, then promote it)");
-    awaitLocally(c -> c.getPeers().contains(p), timeoutMillis);
+    // Not CliService.learner2Follower: it re-adds the peer without its index (our node id), as a
+    // peer no node answers to, which then never catches up. The same two steps, with the index kept:
+    check(call(timeoutMillis, c -> c.removeLearners(groupId, current(), List.of(p))),
+        "promote node " + nodeId + " (removing it as a learner)");
+    awaitLocally(conf -> !conf.getLearners().contains(p), timeoutMillis);
+    Status added = call(timeoutMillis, c -> c.addPeer(groupId, current(), p));
+    if (!added.isOk()) {
+      // put it back as a learner, so that a retry of the promotion finds it where it was
+      Status back = call(timeoutMillis, c -> c.addLearners(groupId, current(), List.of(p)));
+      LOG.warn("promoting node {} failed ({}); {} as a learner", nodeId, added.getErrorMsg(),
+          back.isOk() ? "it is back" : "adding it back failed too (" + back.getErrorMsg() + "): add it again");
+      check(added, "promote node " + nodeId);
+    }
+    awaitLocally(conf -> conf.getPeers().contains(p), timeoutMillis);
     LOG.info("node {} of group '{}' now votes", nodeId, groupId);
   }
 
@@ -80,7 +89,7 @@ final class ClusterOps implements AutoCloseable {
     ClusterControl.Members m = engine.members();
     if (m.learners().containsKey(nodeId)) {
       PeerId p = RaftEngine.peer(nodeId, m.learners().get(nodeId));
-      check(cli(timeoutMillis).removeLearners(groupId, current(), List.of(p)), "remove learner " + nodeId);
+      check(call(timeoutMillis, c -> c.removeLearners(groupId, current(), List.of(p))), "remove learner " + nodeId);
       awaitLocally(c -> !c.getLearners().contains(p), timeoutMillis);
       return;
     }
@@ -92,7 +101,7 @@ final class ClusterOps implements AutoCloseable {
           + groupId + "'; add and promote another node first");
     }
     PeerId p = RaftEngine.peer(nodeId, m.voters().get(nodeId));
-    check(cli(timeoutMillis).removePeer(groupId, current(), p), "remove node " + nodeId);
+    check(call(timeoutMillis, c -> c.removePeer(groupId, current(), p)), "remove node " + nodeId);
     if (p.getIdx() != engine.status().nodeId()) {
       awaitLocally(c -> !c.contains(p), timeoutMillis);
     }
@@ -105,16 +114,40 @@ final class ClusterOps implements AutoCloseable {
       throw new MembershipException(Code.UNKNOWN_NODE, "node " + nodeId + " is not a voter of group '" + groupId + "'");
     }
     PeerId p = RaftEngine.peer(nodeId, m.voters().get(nodeId));
-    check(cli(timeoutMillis).transferLeader(groupId, current(), p), "transfer leadership to node " + nodeId);
+    check(call(timeoutMillis, c -> c.transferLeader(groupId, current(), p)), "transfer leadership to node " + nodeId);
   }
 
   private Configuration current() {
     return engine.configuration().copy();
   }
 
+  /**
+   * Runs a CLI call, again while the leader is busy with another configuration change (EBUSY, as
+   * just after an election, when a new leader commits its configuration): nothing changed then.
+   */
+  private Status call(long timeoutMillis, Function<CliService, Status> op) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    while (true) {
+      Status s = op.apply(cli(timeoutMillis));
+      if (s.isOk() || s.getRaftError() != RaftError.EBUSY || System.nanoTime() - deadline > 0) {
+        return s;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return s;
+      }
+    }
+  }
+
   private void check(Status s, String what) {
     if (s.isOk()) {
       return;
+    }
+    if (s.getRaftError() == RaftError.EBUSY) {
+      throw new RetriableException("could not " + what + " in group '" + groupId + "': the leader was busy with "
+          + "another configuration change until the timeout; nothing changed", false);
     }
     throw new RetriableException("could not " + what + " in group '" + groupId + "': " + s.getErrorMsg()
         + " (raft error " + s.getRaftError() + "); read the members before retrying", true);

@@ -830,38 +830,19 @@ final class RaftEngine implements LogEngine, ClusterEngine {
   }
 
   /**
-   * The group's configuration as this node knows it, learners included. JRaft reports committed
-   * configurations to the state machine without their learners, so this reads the node's own
-   * current entry (a package-private accessor of the pinned JRaft version) and falls back to the
-   * committed voters.
+   * The group's configuration as this node knows it: JRaft's current one (the newest in its log,
+   * learners included) while the node runs. {@code onConfigurationCommitted} alone is not enough:
+   * JRaft calls it only for changes of voters, and passes the voters without the learners.
    */
   Configuration configuration() {
     Node n = node;
-    if (n instanceof NodeImpl impl && NODE_CONF != null) {
-      try {
-        Object entry = NODE_CONF.invoke(impl);
-        if (entry instanceof com.alipay.sofa.jraft.conf.ConfigurationEntry e && e.getConf() != null
-            && !e.getConf().isEmpty()) {
-          return e.getConf().copy();
-        }
-      } catch (ReflectiveOperationException | RuntimeException e) {
-        LOG.debug("cannot read the node's configuration", e);
+    if (n instanceof NodeImpl impl && !closed.get()) {
+      Configuration c = impl.getCurrentConf();
+      if (c != null && !c.isEmpty()) {
+        return c;
       }
     }
     return conf;
-  }
-
-  private static final java.lang.reflect.Method NODE_CONF = nodeConfAccessor();
-
-  private static java.lang.reflect.Method nodeConfAccessor() {
-    try {
-      java.lang.reflect.Method m = NodeImpl.class.getDeclaredMethod("getConf");
-      m.setAccessible(true);
-      return m;
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      LOG.warn("JRaft's NodeImpl.getConf() is not accessible: learners will not be listed", e);
-      return null;
-    }
   }
 
   Node node() {

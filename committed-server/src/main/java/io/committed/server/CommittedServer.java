@@ -54,7 +54,10 @@ public final class CommittedServer implements AutoCloseable {
     if (settings.engine() == ServerSettings.Engine.MEMORY) {
       builder.inMemory();
     } else {
-      builder.engine("raft").peers(settings.peers()).dataDir(settings.dataDir());
+      builder.engine("raft").peers(settings.peers()).dataDir(settings.dataDir())
+          .engineOption("join", String.valueOf(settings.join()))
+          .engineOption("electionTimeoutMs", String.valueOf(settings.electionTimeoutMs()))
+          .engineOption("snapshotIntervalSeconds", String.valueOf(settings.snapshotIntervalSeconds()));
     }
     if (metrics != null) {
       builder.observer(metrics);

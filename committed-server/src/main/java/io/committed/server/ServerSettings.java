@@ -46,6 +46,9 @@ public final class ServerSettings {
       Map.entry("COMMITTED_PEER_URL", "http://127.0.0.1:9022"),
       Map.entry("COMMITTED_PEERS", ""),
       Map.entry("COMMITTED_ENGINE", "raft"),
+      Map.entry("COMMITTED_JOIN", "false"),
+      Map.entry("COMMITTED_RAFT_ELECTION_TIMEOUT_MS", "1000"),
+      Map.entry("COMMITTED_RAFT_SNAPSHOT_INTERVAL_SECONDS", "300"),
       Map.entry("COMMITTED_API_TOKEN", ""),
       Map.entry("COMMITTED_HTTP_TLS_CERT_FILE", ""),
       Map.entry("COMMITTED_HTTP_TLS_KEY_FILE", ""),
@@ -70,6 +73,9 @@ public final class ServerSettings {
   private final Path dataDir;
   private final SortedMap<Integer, String> peers;
   private final Engine engine;
+  private final boolean join;
+  private final int electionTimeoutMs;
+  private final int snapshotIntervalSeconds;
   private final String apiToken;
   private final Path tlsCertFile;
   private final Path tlsKeyFile;
@@ -101,6 +107,10 @@ public final class ServerSettings {
       case "memory", "in-memory" -> Engine.MEMORY;
       default -> throw Env.invalid("COMMITTED_ENGINE", engineName, "raft or memory");
     };
+    join = env.bool("COMMITTED_JOIN", false);
+    // the ranges of the raft engine's own options, checked here so that the error names the variable
+    electionTimeoutMs = env.integer("COMMITTED_RAFT_ELECTION_TIMEOUT_MS", 1000, 100, 60_000);
+    snapshotIntervalSeconds = env.integer("COMMITTED_RAFT_SNAPSHOT_INTERVAL_SECONDS", 300, 1, 86_400);
     apiToken = env.string("COMMITTED_API_TOKEN").orElse(null);
     tlsCertFile = env.string("COMMITTED_HTTP_TLS_CERT_FILE").map(Path::of).orElse(null);
     tlsKeyFile = env.string("COMMITTED_HTTP_TLS_KEY_FILE").map(Path::of).orElse(null);
@@ -121,6 +131,14 @@ public final class ServerSettings {
       throw Env.invalid("COMMITTED_LOG_LEVEL", logLevel, "one of " + String.join(", ", LOG_LEVELS));
     }
     List<String> w = new ArrayList<>();
+    if (engine == Engine.MEMORY) {
+      for (String name : List.of("COMMITTED_JOIN", "COMMITTED_RAFT_ELECTION_TIMEOUT_MS",
+          "COMMITTED_RAFT_SNAPSHOT_INTERVAL_SECONDS")) {
+        if (env.string(name).isPresent()) {
+          w.add(name + " is ignored: it applies to COMMITTED_ENGINE=raft only");
+        }
+      }
+    }
     for (String name : new TreeMap<>(raw).keySet()) {
       if (name.startsWith("COMMITTED_") && VARIABLES.stream().noneMatch(v -> v.getKey().equals(name))
           && !name.startsWith("COMMITTED_TEST_") && !LAUNCHER_VARIABLES.contains(name)) {
@@ -134,8 +152,8 @@ public final class ServerSettings {
     return switch (name) {
       case "COMMITTED_HTTP_READ_HEADER_TIMEOUT" ->
           " (Jetty has no separate header timeout: COMMITTED_HTTP_IDLE_TIMEOUT bounds a stalled connection)";
-      case "COMMITTED_JOIN", "COMMITTED_TLS_CA_FILE", "COMMITTED_TLS_CERT_FILE", "COMMITTED_TLS_KEY_FILE" ->
-          " (not supported yet: it comes with the replicated engine's membership and peer TLS)";
+      case "COMMITTED_TLS_CA_FILE", "COMMITTED_TLS_CERT_FILE", "COMMITTED_TLS_KEY_FILE" ->
+          " (not supported yet: the replication port has no TLS; keep it on a private network)";
       default -> "";
     };
   }
@@ -219,6 +237,31 @@ public final class ServerSettings {
     return engine;
   }
 
+  /**
+   * {@code COMMITTED_JOIN}: true for a node started to join an existing group (default false). It
+   * starts with no members and waits until a member adds it ({@code POST /v1/membership}); its
+   * {@code COMMITTED_PEERS} (or {@code COMMITTED_PEER_URL}) only gives its own replication address.
+   */
+  public boolean join() {
+    return join;
+  }
+
+  /**
+   * {@code COMMITTED_RAFT_ELECTION_TIMEOUT_MS}: how long followers wait for the leader before electing
+   * another, 100 to 60000 (default 1000).
+   */
+  public int electionTimeoutMs() {
+    return electionTimeoutMs;
+  }
+
+  /**
+   * {@code COMMITTED_RAFT_SNAPSHOT_INTERVAL_SECONDS}: how often the replicated engine takes a snapshot
+   * (letting its raft log be trimmed), 1 to 86400 (default 300).
+   */
+  public int snapshotIntervalSeconds() {
+    return snapshotIntervalSeconds;
+  }
+
   /** {@code COMMITTED_API_TOKEN}: when set, every {@code /v1} request needs {@code Authorization: Bearer <token>}. */
   public Optional<String> apiToken() {
     return Optional.ofNullable(apiToken);
@@ -297,7 +340,8 @@ public final class ServerSettings {
   public String toString() {
     return "node " + nodeId + ", api " + (apiHost == null ? "" : apiHost) + ":" + apiPort + (tls() ? " (TLS)" : "")
         + ", engine " + engine.name().toLowerCase(Locale.ROOT) + (engine == Engine.RAFT ? ", data " + dataDir
-        + ", peers " + peers : "") + ", auth " + (apiToken == null ? "off" : "bearer token")
+        + ", peers " + peers + (join ? " (joining)" : "") + ", election timeout " + electionTimeoutMs
+        + " ms, snapshots every " + snapshotIntervalSeconds + " s" : "") + ", auth " + (apiToken == null ? "off" : "bearer token")
         + ", max proposal " + maxProposalBytes + " bytes";
   }
 }

@@ -70,6 +70,28 @@ class ServerSettingsTest {
         .containsExactly(Map.entry(1, "me:7000"));
   }
 
+  @Test
+  void theRaftVariablesAreReadAndIgnoredWithAWarningByTheInMemoryEngine() {
+    ServerSettings s = ServerSettings.fromEnvironment(Map.of(
+        "COMMITTED_NODE_ID", "4",
+        "COMMITTED_PEER_URL", "127.0.0.1:9024",
+        "COMMITTED_JOIN", "true",
+        "COMMITTED_RAFT_ELECTION_TIMEOUT_MS", "600",
+        "COMMITTED_RAFT_SNAPSHOT_INTERVAL_SECONDS", "60"));
+    assertThat(s.join()).isTrue();
+    assertThat(s.electionTimeoutMs()).isEqualTo(600);
+    assertThat(s.snapshotIntervalSeconds()).isEqualTo(60);
+    assertThat(s.peers()).containsExactly(Map.entry(4, "127.0.0.1:9024"));
+    assertThat(s.toString()).contains("(joining)", "600 ms", "60 s");
+    assertThat(s.warnings()).isEmpty();
+    ServerSettings defaults = ServerSettings.fromEnvironment(Map.of());
+    assertThat(defaults.join()).isFalse();
+    assertThat(defaults.electionTimeoutMs()).isEqualTo(1000);
+    assertThat(defaults.snapshotIntervalSeconds()).isEqualTo(300);
+    ServerSettings memory = ServerSettings.fromEnvironment(Map.of("COMMITTED_ENGINE", "memory", "COMMITTED_JOIN", "true"));
+    assertThat(memory.warnings()).singleElement().asString().contains("COMMITTED_JOIN", "COMMITTED_ENGINE=raft");
+  }
+
   static Stream<Arguments> invalid() {
     return Stream.of(
         Arguments.of("COMMITTED_NODE_ID", "0"),
@@ -83,6 +105,11 @@ class ServerSettingsTest {
         Arguments.of("COMMITTED_PEERS", "2=n2:9022,3=n3:9022"),
         Arguments.of("COMMITTED_PEER_URL", "http://nowhere"),
         Arguments.of("COMMITTED_ENGINE", "etcd"),
+        Arguments.of("COMMITTED_JOIN", "maybe"),
+        Arguments.of("COMMITTED_RAFT_ELECTION_TIMEOUT_MS", "50"),
+        Arguments.of("COMMITTED_RAFT_ELECTION_TIMEOUT_MS", "1s"),
+        Arguments.of("COMMITTED_RAFT_SNAPSHOT_INTERVAL_SECONDS", "0"),
+        Arguments.of("COMMITTED_RAFT_SNAPSHOT_INTERVAL_SECONDS", "100000"),
         Arguments.of("COMMITTED_MAX_PROPOSAL_BYTES", "12"),
         Arguments.of("COMMITTED_MAX_PROPOSAL_BYTES", "lots"),
         Arguments.of("COMMITTED_HTTP_READ_TIMEOUT", "30"),

@@ -1,5 +1,6 @@
 package io.committed.server.internal;
 
+import io.committed.MembershipException;
 import io.committed.api.CommittedException;
 import io.committed.api.ConfigException;
 import io.committed.api.LogClosedException;
@@ -28,6 +29,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link RetriableException}: 503 {@code outcome_unknown} when the write may have been
  *       committed, else 503 {@code unavailable}; {@code details.outcomeUnknown} says which;
  *   <li>{@link LogClosedException}: 503 {@code shutting_down};
+ *   <li>{@link MembershipException}: its {@linkplain MembershipException#apiCode() code} with 501 for
+ *       {@code not_supported} (the in-memory engine has no membership: the node cannot do it, and no
+ *       retry will change that), 409 for {@code already_member}, {@code would_remove_last_voter} and
+ *       {@code refused} (the group's state does not allow it), 404 for {@code unknown_node}, 400 for
+ *       {@code invalid};
  *   <li>anything else: 500 {@code internal_error}, its cause logged and not shown.
  * </ul>
  */
@@ -71,6 +77,15 @@ public final class Errors {
     if (t instanceof LogClosedException e) {
       return new ApiError(503, "shutting_down", e.getMessage(), Map.of("outcomeUnknown", false),
           Map.of("Retry-After", "1"));
+    }
+    if (t instanceof MembershipException e) {
+      int status = switch (e.code()) {
+        case NOT_SUPPORTED -> 501;
+        case UNKNOWN_NODE -> 404;
+        case INVALID -> 400;
+        case ALREADY_MEMBER, WOULD_REMOVE_LAST_VOTER, REFUSED -> 409;
+      };
+      return new ApiError(status, e.apiCode(), e.getMessage());
     }
     if (t instanceof CommittedException e) {
       LOG.warn("request failed", e);
