@@ -20,8 +20,8 @@ if [ ! -f "$jar" ]; then
 fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/committed-demo.XXXXXX")"
-echo "== starting a node on $api (engine ${COMMITTED_ENGINE:-memory}, files in $work)"
-COMMITTED_ENGINE="${COMMITTED_ENGINE:-memory}" COMMITTED_API_ADDR="127.0.0.1:$port" \
+echo "== starting a node on $api (engine ${COMMITTED_ENGINE:-raft}, files in $work)"
+COMMITTED_ENGINE="${COMMITTED_ENGINE:-raft}" COMMITTED_API_ADDR="127.0.0.1:$port" \
   COMMITTED_DATA_DIR="$work/data" "$root/scripts/committed-node.sh" >"$work/node.out" 2>"$work/node.log" &
 pid=$!
 stop() {

@@ -53,7 +53,6 @@ import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -228,6 +227,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     client.init(new RpcOptions());
     this.rpcClient = client;
     this.cluster = new ClusterOps(this, config.groupId());
+    lagTimer.scheduleWithFixedDelay(() -> applied.expire(System.nanoTime()), 200, 200, TimeUnit.MILLISECONDS);
     Thread t = new Thread(this::dispatchLoop, "committed-raft-dispatch-" + config.groupId() + "-" + config.nodeId());
     t.setDaemon(true);
     dispatcher = t;
@@ -576,17 +576,16 @@ final class RaftEngine implements LogEngine, ClusterEngine {
       ApplyResult result = r.rejections[i] == null ? ApplyResult.ok(r.values[i])
           : ApplyResult.rejected(ProposalRejectedException.Reason.valueOf(r.rejections[i]), r.messages[i]);
       Applied a = new Applied(result, engineIndex);
-      applied.whenApplied(engineIndex, () -> callbacks.execute(() -> p.future.complete(a)),
-          e -> p.future.completeExceptionally(e));
       // Committed for sure: if this node cannot apply it in time (cut off from the leader), the caller
       // still learns it succeeded rather than retrying a committed write; only read-your-writes is lost.
-      lagTimer.schedule(() -> {
-        if (!p.future.isDone()) {
-          LOG.warn("node {} has not applied engine index {} within {} ms; acknowledging the committed proposal anyway",
-              config.nodeId(), engineIndex, settings.leaderWaitMs());
-          p.future.complete(a);
-        }
-      }, settings.leaderWaitMs(), TimeUnit.MILLISECONDS);
+      applied.whenApplied(engineIndex, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.leaderWaitMs()),
+          () -> callbacks.execute(() -> p.future.complete(a)),
+          e -> p.future.completeExceptionally(e),
+          () -> {
+            LOG.warn("node {} has not applied engine index {} within {} ms; acknowledging the committed proposal"
+                + " anyway", config.nodeId(), engineIndex, settings.leaderWaitMs());
+            p.future.complete(a);
+          });
     }
   }
 
@@ -878,41 +877,60 @@ final class RaftEngine implements LogEngine, ClusterEngine {
 
   /** Completes waiters once this node has applied an engine index (read-your-writes after forwarding). */
   static final class AppliedWaiters {
-    private final ConcurrentSkipListMap<Long, List<Runnable>> waiting = new ConcurrentSkipListMap<>();
-    private final List<java.util.function.Consumer<RuntimeException>> failures = new ArrayList<>();
+    private record Waiter(long deadlineNanos, Runnable then, java.util.function.Consumer<RuntimeException> failed,
+        Runnable expired) {}
+
+    private final java.util.TreeMap<Long, List<Waiter>> waiting = new java.util.TreeMap<>();
     private long applied;
 
-    synchronized void whenApplied(long engineIndex, Runnable then, java.util.function.Consumer<RuntimeException> failed) {
-      if (engineIndex <= applied) {
-        then.run();
-        return;
+    /**
+     * Runs {@code then} once {@code engineIndex} is applied, {@code failed} if the node stops first,
+     * or {@code expired} if {@link #expire} finds it still waiting after {@code deadlineNanos}.
+     */
+    void whenApplied(long engineIndex, long deadlineNanos, Runnable then,
+        java.util.function.Consumer<RuntimeException> failed, Runnable expired) {
+      synchronized (this) {
+        if (engineIndex > applied) {
+          waiting.computeIfAbsent(engineIndex, k -> new ArrayList<>()).add(new Waiter(deadlineNanos, then, failed, expired));
+          return;
+        }
       }
-      waiting.computeIfAbsent(engineIndex, k -> new ArrayList<>()).add(then);
-      failures.add(failed);
+      then.run();
     }
 
     void advance(long engineIndex) {
-      List<Runnable> ready = new ArrayList<>();
+      List<Waiter> ready = new ArrayList<>();
       synchronized (this) {
         applied = Math.max(applied, engineIndex);
         while (!waiting.isEmpty() && waiting.firstKey() <= applied) {
           ready.addAll(waiting.pollFirstEntry().getValue());
         }
-        if (waiting.isEmpty()) {
-          failures.clear();
+      }
+      ready.forEach(w -> w.then().run());
+    }
+
+    /** Runs the {@code expired} action of every waiter past its deadline. */
+    void expire(long nowNanos) {
+      List<Waiter> late = new ArrayList<>();
+      synchronized (this) {
+        for (java.util.Iterator<List<Waiter>> it = waiting.values().iterator(); it.hasNext(); ) {
+          List<Waiter> ws = it.next();
+          ws.removeIf(w -> nowNanos - w.deadlineNanos() > 0 && late.add(w));
+          if (ws.isEmpty()) {
+            it.remove();
+          }
         }
       }
-      ready.forEach(Runnable::run);
+      late.forEach(w -> w.expired().run());
     }
 
     void failAll(RuntimeException e) {
-      List<java.util.function.Consumer<RuntimeException>> fail;
+      List<Waiter> fail = new ArrayList<>();
       synchronized (this) {
-        fail = new ArrayList<>(failures);
-        failures.clear();
+        waiting.values().forEach(fail::addAll);
         waiting.clear();
       }
-      fail.forEach(f -> f.accept(e));
+      fail.forEach(w -> w.failed().accept(e));
     }
   }
 }
