@@ -69,7 +69,7 @@ final class RaftCluster implements AutoCloseable {
 
   CommittedBuilder builder(int id) {
     CommittedBuilder b = Committed.builder().nodeId(id).peers(peers()).dataDir(dir(id))
-        .engineOption("electionTimeoutMs", "600");
+        .engineOption("electionTimeoutMs", "1000");
     if (listenPorts.containsKey(id)) {
       b.engineOption("listenAddress", "127.0.0.1:" + listenPorts.get(id));
     }
