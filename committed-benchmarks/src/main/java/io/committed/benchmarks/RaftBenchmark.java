@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
@@ -35,7 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *     --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED \
  *     -cp committed-benchmarks/target/benchmarks.jar io.committed.benchmarks.RaftBenchmark \
  *     [--seconds 10] [--warmup 3] [--sizes 128,1024] [--inflight 1,64,256] [--coalescing off,on] \
- *     [--target leader|follower] [--forwarding] [--dir /path/for/data]
+ *     [--target leader|follower] [--forwarding] [--dir /path/for/data] [--engine-option key=value]...
  * </pre>
  *
  * <p>{@code --forwarding} is the quick mode of proposals sent to a follower, which forwards them to
@@ -60,6 +61,7 @@ public final class RaftBenchmark {
     List<String> coalescing = List.of("off", "on");
     boolean follower = false;
     Path dir = null;
+    Map<String, String> options = new TreeMap<>();
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--forwarding")) {
         follower = true;
@@ -83,11 +85,19 @@ public final class RaftBenchmark {
           default -> throw new IllegalArgumentException("--target is leader or follower, was " + value);
         };
         case "--dir" -> dir = Path.of(value);
+        case "--engine-option" -> {
+          String[] kv = value.split("=", 2);
+          if (kv.length != 2) {
+            throw new IllegalArgumentException("--engine-option takes key=value, was " + value);
+          }
+          options.put(kv[0], kv[1]);
+        }
         default -> throw new IllegalArgumentException("unknown option " + args[i - 1]);
       }
     }
     System.out.printf(Locale.ROOT, "raft, 3 nodes in one JVM on loopback, fsync on; %d s warm-up, %d s measured,"
-        + " proposals to the %s%n", warmup, seconds, follower ? "follower (forwarded)" : "leader");
+        + " proposals to the %s%s%n", warmup, seconds, follower ? "follower (forwarded)" : "leader",
+        options.isEmpty() ? "" : "; engine options " + options);
     System.out.printf(Locale.ROOT, "%6s %8s %10s %10s %9s %9s %9s %9s %7s %7s%n", "size", "inflight", "coalescing",
         "entries/s", "p50 ms", "p99 ms", "max ms", "per-entry", "failed", "on/off");
     for (int size : sizes) {
@@ -99,7 +109,7 @@ public final class RaftBenchmark {
             case "off" -> false;
             default -> throw new IllegalArgumentException("--coalescing lists on and off, was " + c);
           };
-          Result r = run(dir, size, k, on, follower, warmup, seconds);
+          Result r = run(dir, size, k, on, follower, warmup, seconds, options);
           if (!on) {
             off = r;
           }
@@ -118,10 +128,13 @@ public final class RaftBenchmark {
   }
 
   /** One configuration on a fresh cluster; null when it stalled (reported on stderr). */
-  static Result run(Path dir, int size, int inFlight, boolean coalescing, boolean follower, int warmup, int seconds) {
+  static Result run(Path dir, int size, int inFlight, boolean coalescing, boolean follower, int warmup, int seconds,
+      Map<String, String> options) {
     String config = size + " B, " + inFlight + " in flight, coalescing " + (coalescing ? "on" : "off");
-    try (LoopbackCluster cluster = LoopbackCluster.start(dir, 3,
-        b -> b.engineOption("maxBatchCommands", coalescing ? "1024" : "1"))) {
+    try (LoopbackCluster cluster = LoopbackCluster.start(dir, 3, b -> {
+      options.forEach(b::engineOption);
+      return b.engineOption("maxBatchCommands", coalescing ? "1024" : "1");
+    })) {
       CommittedLog leader = cluster.leader(Duration.ofSeconds(30));
       leader.types().define("bench", "[type]\nname = \"bench\"\n");
       CommittedLog target = follower ? cluster.follower() : leader;
