@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Proposals per second and commit latency of the raft engine: three nodes in this JVM on loopback,
  * each with its own fresh data directory, fsync on (the engine's default). For each entry size,
  * each number of proposals kept in flight and coalescing off ({@code maxBatchCommands=1}: one
- * proposal per raft entry) and on (the default, 1024): a warm-up, then one writer thread keeps
+ * proposal per raft entry) and on (the default, 1024), each on a fresh cluster after one throwaway
+ * run that warms up the JIT: a warm-up, then one writer thread keeps
  * exactly K proposals in flight (a semaphore) for the given seconds. One line per configuration:
  * entries/s, commit latency (propose to future completion) p50/p99/max, proposals per raft entry,
  * failed proposals, and the ratio coalescing on/off.
@@ -100,6 +101,8 @@ public final class RaftBenchmark {
         options.isEmpty() ? "" : "; engine options " + options);
     System.out.printf(Locale.ROOT, "%6s %8s %10s %10s %9s %9s %9s %9s %7s %7s%n", "size", "inflight", "coalescing",
         "entries/s", "p50 ms", "p99 ms", "max ms", "per-entry", "failed", "on/off");
+    // the first configuration would otherwise run with a cold JIT: a throwaway cluster warms it up
+    run(dir, 1024, 64, true, follower, 0, Math.max(5, warmup), options);
     for (int size : sizes) {
       for (int k : inFlights) {
         Result off = null;
