@@ -127,7 +127,7 @@ public final class RaftBenchmark {
         }
       }
     }
-    System.exit(0);
+    System.exit(0); // in case a library left a non-daemon thread running after close
   }
 
   /** One configuration on a fresh cluster; null when it stalled (reported on stderr). */
