@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * End-to-end PostgreSQL change data capture into the in-memory engine: 200,000 rows inserted in
- * transactions of 100 rows, each transaction one log entry.
+ * End-to-end PostgreSQL change data capture into the in-memory engine (or, with {@code --raft}, into
+ * the leader of a 3-node raft group in this JVM on loopback): 200,000 rows inserted in transactions
+ * of 100 rows, each transaction one log entry.
  *
  * <ol>
  *   <li><b>backlog</b>: the rows are written while nothing reads the slot, then the ingestable
@@ -28,8 +29,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Run with the servers of {@code scripts/test.sh}: {@code eval "$(scripts/test-databases.sh)"},
  * then {@code java -cp committed-benchmarks/target/benchmarks.jar
- * io.committed.benchmarks.PostgresIngestBenchmark [rows] [rowsPerTransaction]}. It creates and
- * drops its own database.
+ * io.committed.benchmarks.PostgresIngestBenchmark [rows] [rowsPerTransaction] [--raft]}. It creates and
+ * drops its own database. With {@code --raft} the JVM needs the flags of
+ * {@code RaftEngineFactory.jvmFlags()}.
  */
 public final class PostgresIngestBenchmark {
   private static final String PASSWORD_VARIABLE = "COMMITTED_TEST_POSTGRES_PASSWORD";
@@ -39,11 +41,14 @@ public final class PostgresIngestBenchmark {
   private final String password;
   private final int rows;
   private final int perTransaction;
+  private final boolean raft;
   private String database;
   private long firstEntryAt;
   private String url;
 
-  private PostgresIngestBenchmark(String baseUrl, String user, String password, int rows, int perTransaction) {
+  private PostgresIngestBenchmark(String baseUrl, String user, String password, int rows, int perTransaction,
+      boolean raft) {
+    this.raft = raft;
     this.baseUrl = baseUrl;
     this.user = user;
     this.password = password;
@@ -57,10 +62,12 @@ public final class PostgresIngestBenchmark {
       System.err.println("set COMMITTED_TEST_POSTGRES_URL, _USER and _PASSWORD (eval \"$(scripts/test-databases.sh)\")");
       System.exit(2);
     }
-    int rows = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
-    int per = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+    boolean raft = java.util.List.of(args).contains("--raft");
+    String[] numbers = Arrays.stream(args).filter(a -> !a.equals("--raft")).toArray(String[]::new);
+    int rows = numbers.length > 0 ? Integer.parseInt(numbers[0]) : 200_000;
+    int per = numbers.length > 1 ? Integer.parseInt(numbers[1]) : 100;
     PostgresIngestBenchmark b = new PostgresIngestBenchmark(base, System.getenv("COMMITTED_TEST_POSTGRES_USER"),
-        System.getenv(PASSWORD_VARIABLE), rows, per);
+        System.getenv(PASSWORD_VARIABLE), rows, per, raft);
     b.run();
   }
 
@@ -69,8 +76,8 @@ public final class PostgresIngestBenchmark {
     url = baseUrl.replaceAll("/[^/?]*(\\?|$)", "/" + database + "$1");
     execute(baseUrl, "create database " + database);
     try {
-      System.out.printf("PostgreSQL ingest into the in-memory engine: %,d rows in transactions of %d rows%n", rows,
-          perTransaction);
+      System.out.printf("PostgreSQL ingest into %s: %,d rows in transactions of %d rows%n",
+          raft ? "the leader of 3 raft nodes on loopback (fsync on)" : "the in-memory engine", rows, perTransaction);
       backlog();
       live();
     } finally {
@@ -92,7 +99,8 @@ public final class PostgresIngestBenchmark {
     }
     double writeSeconds = (System.nanoTime() - writeStart) / 1e9;
     bare(slot + "_bare");
-    try (CommittedLog log = start()) {
+    try (Target target = start()) {
+      CommittedLog log = target.log();
       log.types().define("backlog", "[type]\nname = \"backlog\"");
       long start = System.nanoTime();
       log.ingestables().define("backlog", config("backlog", slot, "snapshot = \"never\""));
@@ -146,7 +154,8 @@ public final class PostgresIngestBenchmark {
     int transactions = rows / perTransaction;
     long[] committedAt = new long[transactions];
     long[] loggedAt = new long[transactions];
-    try (CommittedLog log = start()) {
+    try (Target target = start()) {
+      CommittedLog log = target.log();
       log.types().define("live", "[type]\nname = \"live\"");
       log.ingestables().define("live", config("live", slot, ""));
       while (!log.ingest().status("live").reported().map(r -> r.phase().equals("streaming")).orElse(false)) {
@@ -251,9 +260,22 @@ public final class PostgresIngestBenchmark {
     return entries;
   }
 
-  private CommittedLog start() {
-    return Committed.builder().inMemory()
-        .environment(n -> n.equals("PGPASSWORD") ? password : System.getenv(n)).start();
+  /** The log the rows go into, and what closes it (with the other raft nodes when there are some). */
+  private record Target(CommittedLog log, AutoCloseable resources) implements AutoCloseable {
+    @Override
+    public void close() throws Exception {
+      resources.close();
+    }
+  }
+
+  private Target start() {
+    java.util.function.UnaryOperator<String> env = n -> n.equals("PGPASSWORD") ? password : System.getenv(n);
+    if (raft) {
+      LoopbackCluster cluster = LoopbackCluster.start(null, 3, b -> b.environment(env));
+      return new Target(cluster.leader(Duration.ofSeconds(30)), cluster);
+    }
+    CommittedLog log = Committed.builder().inMemory().environment(env).start();
+    return new Target(log, log);
   }
 
   private String config(String id, String slot, String extra) {

@@ -1,2 +1,5 @@
-/** JMH benchmarks; run them from the shaded jar, never as timed assertions in tests. */
+/**
+ * JMH benchmarks and harnesses with a {@code main}; run them from the shaded jar, never as timed
+ * assertions in tests.
+ */
 package io.committed.benchmarks;
