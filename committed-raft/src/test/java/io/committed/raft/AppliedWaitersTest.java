@@ -28,6 +28,17 @@ class AppliedWaitersTest {
   }
 
   @Test
+  void reportsAWaiterOlderThanAnInstant() throws Exception {
+    long before = System.nanoTime();
+    assertThat(waiters.waitingSince(before)).isFalse();
+    wait("a", 10, Long.MAX_VALUE);
+    assertThat(waiters.waitingSince(before)).isFalse();
+    assertThat(waiters.waitingSince(System.nanoTime() + 1)).isTrue();
+    waiters.advance(10);
+    assertThat(waiters.waitingSince(System.nanoTime() + 1)).isFalse();
+  }
+
+  @Test
   void lateWaitersExpireAndTheRestFailWhenTheNodeStops() {
     wait("late", 10, 100);
     wait("patient", 11, 1_000);
