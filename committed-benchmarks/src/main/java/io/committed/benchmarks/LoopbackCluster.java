@@ -126,6 +126,11 @@ final class LoopbackCluster implements AutoCloseable {
   public void close() {
     logs.values().parallelStream().forEach(CommittedLog::close);
     logs.clear();
+    deleteRecursively(root);
+  }
+
+  /** Deletes a directory tree; a failure is reported on stderr, not thrown. */
+  static void deleteRecursively(Path root) {
     try (Stream<Path> files = Files.walk(root)) {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);

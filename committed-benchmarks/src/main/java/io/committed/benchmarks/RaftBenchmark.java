@@ -37,8 +37,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *     --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED \
  *     -cp committed-benchmarks/target/benchmarks.jar io.committed.benchmarks.RaftBenchmark \
  *     [--seconds 10] [--warmup 3] [--sizes 128,1024] [--inflight 1,64,256] [--coalescing off,on] \
- *     [--target leader|follower] [--forwarding] [--dir /path/for/data] [--engine-option key=value]...
+ *     [--target leader|follower] [--forwarding] [--baseline] [--dir /path/for/data] [--engine-option key=value]...
  * </pre>
+ *
+ * <p>{@code --baseline} also runs three bare JRaft nodes (a state machine that does nothing, one
+ * entry per task) with the same size and in-flight count, and prints each row's ratio to it: the
+ * comparison that holds on a noisy machine.
  *
  * <p>{@code --forwarding} is the quick mode of proposals sent to a follower, which forwards them to
  * the leader: 1 KiB, 64 in flight (what {@code --target follower --sizes 1024 --inflight 64} gives).
@@ -62,8 +66,13 @@ public final class RaftBenchmark {
     List<String> coalescing = List.of("off", "on");
     boolean follower = false;
     Path dir = null;
+    boolean baseline = false;
     Map<String, String> options = new TreeMap<>();
     for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--baseline")) {
+        baseline = true;
+        continue;
+      }
       if (args[i].equals("--forwarding")) {
         follower = true;
         sizes = List.of(1024);
@@ -106,6 +115,14 @@ public final class RaftBenchmark {
     for (int size : sizes) {
       for (int k : inFlights) {
         Result off = null;
+        Result raw = null;
+        if (baseline) {
+          raw = RawJraftBaseline.run(dir, size, k, warmup, seconds);
+          if (raw != null) {
+            System.out.printf(Locale.ROOT, "%6d %8d %10s %10.0f %9.2f %9.2f %9.2f %9.1f %7d %7s%n", size, k, "raw JRaft",
+                raw.perSecond(), raw.p50() / 1e6, raw.p99() / 1e6, raw.max() / 1e6, 1.0, 0, "");
+          }
+        }
         for (String c : coalescing) {
           boolean on = switch (c) {
             case "on" -> true;
@@ -121,8 +138,9 @@ public final class RaftBenchmark {
           if (r == null) {
             System.out.printf(Locale.ROOT, "%6d %8d %10s   (stalled: see stderr)%n", size, k, c);
           } else {
-            System.out.printf(Locale.ROOT, "%6d %8d %10s %10.0f %9.2f %9.2f %9.2f %9.1f %7d %7s%n", size, k, c,
-                r.perSecond(), r.p50() / 1e6, r.p99() / 1e6, r.max() / 1e6, r.perRaftEntry(), r.failed(), ratio);
+            System.out.printf(Locale.ROOT, "%6d %8d %10s %10.0f %9.2f %9.2f %9.2f %9.1f %7d %7s%s%n", size, k, c,
+                r.perSecond(), r.p50() / 1e6, r.p99() / 1e6, r.max() / 1e6, r.perRaftEntry(), r.failed(), ratio,
+                raw == null ? "" : String.format(Locale.ROOT, "  %.2f of raw JRaft", r.perSecond() / raw.perSecond()));
           }
         }
       }
