@@ -189,7 +189,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     if (!settings.join()) {
       config.peers().forEach((id, address) -> initial.addPeer(peer(id, address)));
     }
-    this.conf = settings.join() ? new Configuration(List.of(self)) : initial.copy();
+    this.conf = initial.copy(); // empty for a joining node until the group's configuration reaches it
     NodeOptions options = new NodeOptions();
     options.setFsm(new Fsm());
     options.setLogUri(dataDir.resolve("raft").resolve("log").toString());
@@ -206,20 +206,34 @@ final class RaftEngine implements LogEngine, ClusterEngine {
         : peer(config.nodeId(), settings.listenAddress()).getEndpoint();
     RpcServer rpcServer = RaftRpcServerFactory.createRaftRpcServer(listen);
     rpcServer.registerProcessor(new ForwardProcessor());
+    // bind first: a port in use must fail before a raft node (with its timers) exists
+    boolean bound;
+    try {
+      bound = rpcServer.init(null);
+    } catch (RuntimeException e) {
+      bound = false;
+    }
+    if (!bound) {
+      rpcServer.shutdown();
+      lagTimer.shutdownNow();
+      snapshotter.shutdownNow();
+      callbacks.shutdownNow();
+      events.close();
+      throw new CommittedException("raft node " + config.nodeId() + " of group '" + config.groupId()
+          + "' cannot listen on " + listen + ": is the port in use?");
+    }
     RaftGroupService service = new RaftGroupService(config.groupId(), self, options, rpcServer);
     Node n;
     try {
-      n = service.start(true);
+      n = service.start(false);
     } catch (RuntimeException e) {
-      closeQuietly(service);
-      events.close();
+      abortStart(service);
       throw new CommittedException("raft node " + config.nodeId() + " of group '" + config.groupId()
           + "' could not start on " + address(self) + ": " + e.getMessage()
-          + " (is the port in use, or the data directory " + dataDir + " used by another process?)", e);
+          + " (is the data directory " + dataDir + " used by another process?)", e);
     }
     if (n == null) {
-      closeQuietly(service);
-      events.close();
+      abortStart(service);
       throw new CommittedException("raft node " + config.nodeId() + " of group '" + config.groupId()
           + "' could not start on " + address(self) + ": see the log above (port in use, or files of "
           + dataDir + " unreadable)");
@@ -244,6 +258,23 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     LOG.info("raft node {} of group '{}' started on {} with peers {}{}", config.nodeId(), config.groupId(),
         address(self), config.peers(), settings.join() ? " (joining: waiting to be added)" : "");
     awaitReplay((NodeImpl) n);
+  }
+
+  private void abortStart(RaftGroupService service) {
+    Node half = service.getRaftNode();
+    if (half != null) {
+      half.shutdown();
+      try {
+        half.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    closeQuietly(service);
+    lagTimer.shutdownNow();
+    snapshotter.shutdownNow();
+    callbacks.shutdownNow();
+    events.close();
   }
 
   /**
@@ -277,7 +308,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
         && System.nanoTime() < deadline) {
       sleep(5);
     }
-    if (n != null && n.isLeader() && conf.getPeers().size() > 1) {
+    if (n != null && n.isLeader() && configuration().getPeers().size() > 1) {
       Status s = n.transferLeadershipTo(PeerId.ANY_PEER);
       long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.electionTimeoutMs() * 3L);
       while (s.isOk() && n.isLeader() && System.nanoTime() < until) {
@@ -429,8 +460,21 @@ final class RaftEngine implements LogEngine, ClusterEngine {
         live.add(p);
       }
     }
-    if (!live.isEmpty()) {
-      route(live);
+    // in batches within the limits: one raft entry holds at most maxBatchCommands (< 2^16) commands
+    List<Pending> chunk = new ArrayList<>();
+    long bytes = 0;
+    for (Pending p : live) {
+      if (!chunk.isEmpty() && (chunk.size() >= settings.maxBatchCommands()
+          || bytes + p.command.length > settings.maxBatchBytes())) {
+        route(chunk);
+        chunk = new ArrayList<>();
+        bytes = 0;
+      }
+      chunk.add(p);
+      bytes += p.command.length;
+    }
+    if (!chunk.isEmpty()) {
+      route(chunk);
     }
   }
 
@@ -483,6 +527,9 @@ final class RaftEngine implements LogEngine, ClusterEngine {
   }
 
   static ByteBuffer encodeBatch(List<Pending> batch) {
+    if (batch.size() >= 1 << POSITION_BITS) {
+      throw new IllegalStateException("a raft entry holds at most " + ((1 << POSITION_BITS) - 1) + " commands");
+    }
     int size = 4;
     for (Pending p : batch) {
       size += 4 + p.command.length;

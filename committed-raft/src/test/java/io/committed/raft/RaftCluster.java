@@ -6,7 +6,6 @@ import io.committed.Committed;
 import io.committed.CommittedBuilder;
 import io.committed.CommittedLog;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -31,12 +30,7 @@ final class RaftCluster implements AutoCloseable {
   }
 
   static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return io.committed.testkit.Ports.free();
   }
 
   /**

@@ -2,7 +2,6 @@ package io.committed.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
@@ -15,10 +14,7 @@ class DemoScriptIT {
   @Test
   void theDemoRunsEndToEnd() throws Exception {
     Path script = Path.of(System.getProperty("committed.repo.root", ".."), "scripts", "demo.sh");
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = io.committed.testkit.Ports.free();
     ProcessBuilder pb = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true);
     pb.environment().keySet().removeIf(k -> k.startsWith("COMMITTED_"));
     pb.environment().put("PORT", String.valueOf(port));

@@ -150,10 +150,8 @@ class NodeProcessIT {
     return new TreeMap<>(acknowledged);
   }
 
-  private static int freePort() throws java.io.IOException {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+  private static int freePort() {
+    return io.committed.testkit.Ports.free();
   }
 
   @Test

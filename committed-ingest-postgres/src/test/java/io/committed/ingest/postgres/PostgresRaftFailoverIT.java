@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.committed.Committed;
 import io.committed.CommittedLog;
 import io.committed.api.LogEntry;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -55,11 +53,7 @@ class PostgresRaftFailoverIT {
   }
 
   private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return io.committed.testkit.Ports.free();
   }
 
   private void startNode(int id) {

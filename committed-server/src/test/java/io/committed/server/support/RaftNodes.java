@@ -4,8 +4,6 @@ import io.committed.server.CommittedServer;
 import io.committed.server.ServerSettings;
 import io.committed.testkit.Await;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -32,11 +30,7 @@ public final class RaftNodes implements AutoCloseable {
   }
 
   public static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return io.committed.testkit.Ports.free();
   }
 
   /** The initial members, {@code COMMITTED_PEERS}. */
