@@ -26,7 +26,8 @@ public final class Ports {
     int low = 10_000;
     int high = ephemeralLow() - 1;
     if (high - low < 1000) {
-      high = 65_000; // an unusual ephemeral range: fall back to the whole upper range
+      throw new IllegalStateException("the ephemeral port range starts at " + (high + 1)
+          + ": too low to pick ports for test servers outside it");
     }
     for (int attempt = 0; attempt < 1000; attempt++) {
       int port = ThreadLocalRandom.current().nextInt(low, high + 1);
@@ -46,8 +47,12 @@ public final class Ports {
 
   private static int ephemeralLow() {
     try {
-      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
-      return Integer.parseInt(range.split("\\s+")[0]);
+      // read by line: Files.readString trusts the size /proc reports and returns a fragment
+      String range;
+      try (java.io.BufferedReader r = Files.newBufferedReader(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+        range = r.readLine();
+      }
+      return Integer.parseInt(range.trim().split("\\s+")[0]);
     } catch (IOException | RuntimeException e) {
       return 32_768; // Linux's default
     }
