@@ -8,7 +8,6 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,15 +65,32 @@ final class EventSegments {
     Files.createDirectories(dir);
     List<Segment> full = fullSegments();
     long next = full.isEmpty() ? 1 : full.get(full.size() - 1).last() + 1;
-    List<Segment> out = new ArrayList<>();
+    // one pass over the entries not in a full segment yet: cut full segments as they fill up, the
+    // rest becomes this snapshot's tail
+    SegmentWriter open = null;
     while (next <= lastIndex) {
-      Segment s = write(events, next, lastIndex, dir);
-      if (s == null) {
-        break; // the rest is a tail
+      List<byte[]> bodies = new ArrayList<>();
+      long[] engineIndexes = new long[1024];
+      int n = events.read(next, (int) Math.min(1024, lastIndex - next + 1), (i, e, body) -> {
+        engineIndexes[bodies.size()] = e;
+        bodies.add(body);
+      });
+      if (n == 0) {
+        throw new IllegalStateException("the event log ends at " + events.lastIndex() + ", before entry " + next);
       }
-      full.add(s);
-      next = s.last() + 1;
+      for (int k = 0; k < n; k++) {
+        if (open == null) {
+          open = new SegmentWriter(dir.resolve("cutting.tmp"), next + k);
+        }
+        open.write(next + k, engineIndexes[k], bodies.get(k));
+        if (open.count >= maxEntries || open.bytes >= maxBytes) {
+          full.add(open.finish(dir, true));
+          open = null;
+        }
+      }
+      next += n;
     }
+    List<Segment> out = new ArrayList<>();
     for (Segment s : full) {
       Path link = target.resolve(s.file().getFileName());
       Files.deleteIfExists(link);
@@ -85,10 +101,53 @@ final class EventSegments {
       }
       out.add(new Segment(link, s.first(), s.last(), s.checksum()));
     }
-    if (next <= lastIndex) {
-      out.add(writeTail(events, next, lastIndex, target));
+    if (open != null) {
+      out.add(open.finish(target, false));
     }
     return out;
+  }
+
+  /** Writes one segment's records to a temporary file, checksumming them. */
+  private static final class SegmentWriter {
+    private final Path tmp;
+    private final long first;
+    private final CRC32C crc = new CRC32C();
+    private final DataOutputStream out;
+    private long last;
+    private int count;
+    private long bytes;
+
+    SegmentWriter(Path tmp, long first) throws IOException {
+      this.tmp = tmp;
+      this.first = first;
+      this.out = new DataOutputStream(new BufferedOutputStream(new CheckedOutputStream(Files.newOutputStream(tmp), crc),
+          1 << 16));
+    }
+
+    void write(long index, long engineIndex, byte[] body) throws IOException {
+      out.writeLong(index);
+      out.writeLong(engineIndex);
+      out.writeInt(body.length);
+      out.write(body);
+      last = index;
+      count++;
+      bytes += 20 + body.length;
+    }
+
+    /** Closes, forces and renames the file into {@code directory}; a full segment also gets its {@code .crc}. */
+    Segment finish(Path directory, boolean full) throws IOException {
+      out.close();
+      force(tmp);
+      String checksum = Long.toHexString(crc.getValue());
+      Path file = directory.resolve(name(first, last));
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      if (full) {
+        Path crcFile = directory.resolve(name(first, last) + ".crc");
+        Files.writeString(crcFile, checksum);
+        force(crcFile);
+      }
+      return new Segment(file, first, last, checksum);
+    }
   }
 
   /** The full segments kept in this node's segment directory, in index order. */
@@ -117,78 +176,6 @@ final class EventSegments {
     }
     out.sort(java.util.Comparator.comparingLong(Segment::first));
     return out;
-  }
-
-  /** Cuts the full segment that starts at {@code first}, or returns null when it would end after {@code lastIndex}. */
-  private Segment write(EventLog events, long first, long lastIndex, Path target) throws IOException {
-    long[] end = {first - 1};
-    long[] bytes = {0};
-    // find where the segment ends without holding it in memory
-    boolean[] complete = {false};
-    long from = first;
-    while (!complete[0] && from <= lastIndex) {
-      int n = events.read(from, 1024, (i, e, body) -> {
-        if (complete[0] || i > lastIndex) {
-          return;
-        }
-        end[0] = i;
-        bytes[0] += 20 + body.length;
-        if (end[0] - first + 1 >= maxEntries || bytes[0] >= maxBytes) {
-          complete[0] = true;
-        }
-      });
-      if (n == 0) {
-        break;
-      }
-      from += n;
-    }
-    if (!complete[0]) {
-      return null;
-    }
-    Path tmp = target.resolve(name(first, end[0]) + ".tmp");
-    String checksum = writeRecords(events, first, end[0], tmp);
-    Path file = target.resolve(name(first, end[0]));
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    Path crc = target.resolve(name(first, end[0]) + ".crc");
-    Files.writeString(crc, checksum);
-    force(crc);
-    return new Segment(file, first, end[0], checksum);
-  }
-
-  private Segment writeTail(EventLog events, long first, long last, Path target) throws IOException {
-    Path file = target.resolve(name(first, last));
-    String checksum = writeRecords(events, first, last, file);
-    return new Segment(file, first, last, checksum);
-  }
-
-  private static String writeRecords(EventLog events, long first, long last, Path file) throws IOException {
-    CRC32C crc = new CRC32C();
-    try (OutputStream raw = Files.newOutputStream(file);
-        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new CheckedOutputStream(raw, crc), 1 << 16))) {
-      long from = first;
-      IOException[] failure = new IOException[1];
-      while (from <= last) {
-        int n = events.read(from, (int) Math.min(1024, last - from + 1), (i, e, body) -> {
-          try {
-            out.writeLong(i);
-            out.writeLong(e);
-            out.writeInt(body.length);
-            out.write(body);
-          } catch (IOException x) {
-            failure[0] = x;
-          }
-        });
-        if (failure[0] != null) {
-          throw failure[0];
-        }
-        if (n == 0) {
-          throw new IllegalStateException("the event log ends at " + events.lastIndex() + ", before entry " + from);
-        }
-        from += n;
-      }
-    }
-    force(file);
-    return Long.toHexString(crc.getValue());
   }
 
   static void force(Path file) throws IOException {

@@ -93,6 +93,8 @@ final class RaftEngine implements LogEngine, ClusterEngine {
   private final PeerId self;
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final ArrayDeque<Pending> waitingForLeader = new ArrayDeque<>();
+  /** Batches sent to the leader and not answered yet: failed on close, since the RPC client drops them. */
+  private final java.util.Set<List<Pending>> forwarding = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final AppliedWaiters applied = new AppliedWaiters();
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -326,6 +328,13 @@ final class RaftEngine implements LogEngine, ClusterEngine {
       }
     }
     failAll(new LogClosedException("log '" + config.groupId() + "' is closed"));
+    RetriableException unanswered = new RetriableException("log '" + config.groupId() + "' closed while the leader had"
+        + " not answered a forwarded proposal; its outcome is unknown, read the log before retrying", true);
+    for (List<Pending> batch : List.copyOf(forwarding)) {
+      if (forwarding.remove(batch)) {
+        batch.forEach(p -> p.future.completeExceptionally(unanswered));
+      }
+    }
     if (cluster != null) {
       cluster.close();
     }
@@ -593,8 +602,12 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     for (int i = 0; i < batch.size(); i++) {
       request.commands[i] = batch.get(i).command;
     }
+    forwarding.add(batch);
     try {
       rpcClient.invokeAsync(leaderId.getEndpoint(), request, (result, err) -> {
+        if (!forwarding.remove(batch)) {
+          return; // already failed by close()
+        }
         if (err != null) {
           RetriableException e = new RetriableException("the leader " + address(leaderId) + " did not answer a "
               + "forwarded proposal: " + err.getMessage() + "; its outcome is unknown, read the log before retrying", true, err);
@@ -606,10 +619,14 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     } catch (RemotingException | RuntimeException e) {
       // not sent: nothing can have been written; try again when a leader is reachable
       LOG.debug("forwarding to {} failed: {}", leaderId, e.toString());
-      park(batch);
+      if (forwarding.remove(batch)) {
+        park(batch);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      park(batch);
+      if (forwarding.remove(batch)) {
+        park(batch);
+      }
     }
   }
 

@@ -137,6 +137,28 @@ final class RaftCluster implements AutoCloseable {
     return leader[0];
   }
 
+  /** The raft index of node {@code id}'s newest snapshot, 0 when it has none. */
+  long snapshotIndex(int id) {
+    java.io.File[] dirs = dir(id).resolve("snapshots").toFile().listFiles();
+    long newest = 0;
+    for (java.io.File d : dirs == null ? new java.io.File[0] : dirs) {
+      if (d.getName().startsWith("snapshot_")) {
+        newest = Math.max(newest, Long.parseLong(d.getName().substring("snapshot_".length())));
+      }
+    }
+    return newest;
+  }
+
+  /**
+   * Waits until running node {@code id} has a snapshot covering everything it had committed when
+   * called (JRaft trims its raft log up to a snapshot right after taking it).
+   */
+  void awaitSnapshotOfEverything(int id) {
+    long committed = logs.get(id).status().engineCommittedIndex();
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+        .until(() -> snapshotIndex(id) >= committed);
+  }
+
   /** Waits until every running node has applied {@code lastIndex}. */
   void awaitConverged(long lastIndex) {
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))

@@ -9,18 +9,25 @@ import org.junit.jupiter.api.Nested;
 /** The raft engine passes the log contract on one node and, through a follower, on three. */
 class RaftLogContractTest {
 
-  @Nested
-  class SingleNode extends CommittedLogContract {
+  /** The contract against a fresh cluster of {@code size} nodes, through {@link #pick}. */
+  abstract static class OnCluster extends CommittedLogContract {
+    private final int size;
     private RaftCluster cluster;
+
+    OnCluster(int size) {
+      this.size = size;
+    }
+
+    /** The node the contract talks to, given the leader. */
+    abstract int pick(int leader);
 
     @Override
     protected CommittedLog open(Path dir) {
       if (cluster == null) {
-        cluster = new RaftCluster(dir, 1).customize(b -> b.maxProposalBytes(MAX_PROPOSAL_BYTES));
+        cluster = new RaftCluster(dir, size).customize(b -> b.maxProposalBytes(MAX_PROPOSAL_BYTES));
       }
       cluster.close();
-      cluster.startAll().awaitLeader();
-      return cluster.log(1);
+      return cluster.log(pick(cluster.startAll().awaitLeader()));
     }
 
     @Override
@@ -35,27 +42,26 @@ class RaftLogContractTest {
   }
 
   @Nested
-  class ThreeNodesThroughAFollower extends CommittedLogContract {
-    private RaftCluster cluster;
-
-    @Override
-    protected CommittedLog open(Path dir) {
-      if (cluster == null) {
-        cluster = new RaftCluster(dir, 3).customize(b -> b.maxProposalBytes(MAX_PROPOSAL_BYTES));
-      }
-      cluster.close();
-      int leader = cluster.startAll().awaitLeader();
-      return cluster.log(leader == 1 ? 2 : 1);
+  class SingleNode extends OnCluster {
+    SingleNode() {
+      super(1);
     }
 
     @Override
-    protected boolean durable() {
-      return true;
+    int pick(int leader) {
+      return leader;
+    }
+  }
+
+  @Nested
+  class ThreeNodesThroughAFollower extends OnCluster {
+    ThreeNodesThroughAFollower() {
+      super(3);
     }
 
-    @AfterEach
-    void stopCluster() {
-      cluster.close();
+    @Override
+    int pick(int leader) {
+      return leader == 1 ? 2 : 1;
     }
   }
 }

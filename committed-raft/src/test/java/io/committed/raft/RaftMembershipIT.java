@@ -31,19 +31,20 @@ class RaftMembershipIT {
         log.propose(Proposal.of(Entity.upsert("t", "k" + i, "{}")));
       }
       long last = log.proposeAndWait(Proposal.of(Entity.upsert("t", "last", "{}")));
+      // node 4 starts first, then joins (added before it listens, JRaft's first replicator to it fails and
+      // a later promotion hung in about one run in three here; see the README)
       int port = RaftCluster.freePort();
       String address = "127.0.0.1:" + port;
       int follower = leader == 1 ? 2 : 1;
-      // the change is asked of a follower: it reaches the leader
-      cluster.log(follower).cluster().addLearner(4, address);
-      assertThat(log.cluster().members().learners()).containsEntry(4, address);
-      assertThatThrownBy(() -> log.cluster().addLearner(4, "127.0.0.1:1"))
-          .isInstanceOfSatisfying(MembershipException.class, e -> assertThat(e.apiCode()).isEqualTo("already_member"));
-      assertThatThrownBy(() -> log.cluster().addLearner(5, address))
-          .isInstanceOfSatisfying(MembershipException.class, e -> assertThat(e.apiCode()).isEqualTo("already_member"));
-
       try (CommittedLog fourth = Committed.builder().nodeId(4).peers(cluster.peers() + ",4=" + address)
           .dataDir(dir.resolve("node-4")).engineOption("join", "true").engineOption("electionTimeoutMs", "600").start()) {
+        // the change is asked of a follower: it reaches the leader
+        cluster.log(follower).cluster().addLearner(4, address);
+        assertThat(log.cluster().members().learners()).containsEntry(4, address);
+        assertThatThrownBy(() -> log.cluster().addLearner(4, "127.0.0.1:1"))
+            .isInstanceOfSatisfying(MembershipException.class, e -> assertThat(e.apiCode()).isEqualTo("already_member"));
+        assertThatThrownBy(() -> log.cluster().addLearner(5, address))
+            .isInstanceOfSatisfying(MembershipException.class, e -> assertThat(e.apiCode()).isEqualTo("already_member"));
         await().atMost(Duration.ofSeconds(60)).until(() -> fourth.lastIndex() >= last);
         assertThat(fourth.read(1, 10_000)).isEqualTo(log.read(1, 10_000));
         assertThat(fourth.status().role()).isEqualTo("learner");

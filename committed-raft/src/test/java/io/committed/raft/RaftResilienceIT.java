@@ -64,9 +64,13 @@ class RaftResilienceIT {
     private final AtomicBoolean stop = new AtomicBoolean();
     private final Thread thread;
 
+    private final Semaphore permits;
+    /** Proposals made and not completed yet, with the node they went to. */
+    final Map<String, String> pendingOn = new ConcurrentHashMap<>();
+
     Writer(RaftCluster cluster, long seed, int inFlight) {
       Random random = new Random(seed);
-      Semaphore permits = new Semaphore(inFlight);
+      this.permits = new Semaphore(inFlight);
       thread = new Thread(() -> {
         int n = 0;
         while (!stop.get()) {
@@ -82,7 +86,9 @@ class RaftResilienceIT {
             return;
           }
           try {
+            pendingOn.put(key, "node " + log.status().nodeId());
             log.propose(Proposal.of(Entity.upsert(TYPE, key, "{\"n\":" + n + "}"))).whenComplete((index, e) -> {
+              pendingOn.remove(key);
               permits.release();
               if (e == null) {
                 acked.put(key, index);
@@ -104,10 +110,13 @@ class RaftResilienceIT {
       thread.start();
     }
 
+    /** Stops writing and waits until every proposal made has completed, one way or the other. */
     @Override
     public void close() throws InterruptedException {
       stop.set(true);
       thread.join();
+      org.awaitility.Awaitility.await("every proposal made has completed").atMost(java.time.Duration.ofSeconds(60))
+          .until(pendingOn::isEmpty);
     }
   }
 
@@ -124,9 +133,8 @@ class RaftResilienceIT {
         Thread.sleep(300 + random.nextInt(500));
         cluster.start(leader);
       }
-      Thread.sleep(500);
+      Thread.sleep(500); // writes go on after the last restart too
       writer.close();
-      Thread.sleep(200);
       assertConsistent(writer);
     }
   }
@@ -140,10 +148,8 @@ class RaftResilienceIT {
     int follower = leader == 3 ? 2 : 3;
     cluster.stop(follower);
     writeBatch(log, 3000, 3000);
-    // wait for the leader to snapshot past everything and trim its raft log
-    Thread.sleep(2500);
+    cluster.awaitSnapshotOfEverything(leader); // and trims its raft log past what the follower had
     writeBatch(log, 6000, 10);
-    Thread.sleep(1500);
     deleteRecursively(cluster.dir(follower));
     cluster.start(follower);
     cluster.awaitConverged(log.lastIndex());
@@ -161,7 +167,10 @@ class RaftResilienceIT {
     CommittedLog log = cluster.log(leader);
     writeBatch(log, 0, 3000);
     int follower = leader == 3 ? 2 : 3;
-    Thread.sleep(2500); // every node snapshots, cutting the same full segments
+    cluster.awaitConverged(log.lastIndex());
+    for (int id : cluster.running().keySet()) {
+      cluster.awaitSnapshotOfEverything(id); // every node cuts the same full segments
+    }
     Path own = cluster.dir(follower).resolve("segments");
     List<Path> segmentsBefore;
     try (Stream<Path> s = Files.list(own)) {
@@ -170,9 +179,8 @@ class RaftResilienceIT {
     assertThat(segmentsBefore).as("the follower's own segments").hasSizeGreaterThanOrEqualTo(2);
     cluster.stop(follower);
     writeBatch(log, 3000, 3000);
-    Thread.sleep(2500); // the leader snapshots again and trims its raft log past the follower
+    cluster.awaitSnapshotOfEverything(leader); // and trims its raft log past the follower
     writeBatch(log, 6000, 10);
-    Thread.sleep(1500);
     cluster.start(follower);
     cluster.awaitConverged(log.lastIndex());
     Map<Integer, List<LogEntry>> all = readAll();
