@@ -224,6 +224,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
       throw new CommittedException("raft node " + config.nodeId() + " of group '" + config.groupId()
           + "' cannot listen on " + listen + ": is the port in use?");
     }
+    VmSignals.loadRaftNodeClass();
     RaftGroupService service = new RaftGroupService(config.groupId(), self, options, rpcServer);
     Node n;
     try {
