@@ -54,7 +54,8 @@ public final class RaftBenchmark {
   private RaftBenchmark() {}
 
   /** One configuration's figures; latencies in nanoseconds. */
-  record Result(double perSecond, long p50, long p99, long max, long completed, long failed, double perRaftEntry) {}
+  record Result(double perSecond, long p50, long p99, long max, long completed, long failed, double perRaftEntry,
+      long cpuPerOp) {}
 
   public static void main(String[] args) throws Exception {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
@@ -108,10 +109,10 @@ public final class RaftBenchmark {
     System.out.printf(Locale.ROOT, "raft, 3 nodes in one JVM on loopback, fsync on; %d s warm-up, %d s measured,"
         + " proposals to the %s%s%n", warmup, seconds, follower ? "follower (forwarded)" : "leader",
         options.isEmpty() ? "" : "; engine options " + options);
-    System.out.printf(Locale.ROOT, "%6s %8s %10s %10s %9s %9s %9s %9s %7s %7s%n", "size", "inflight", "coalescing",
-        "entries/s", "p50 ms", "p99 ms", "max ms", "per-entry", "failed", "on/off");
+    System.out.printf(Locale.ROOT, "%6s %8s %10s %10s %9s %9s %9s %9s %7s %8s %7s%n", "size", "inflight", "coalescing",
+        "entries/s", "p50 ms", "p99 ms", "max ms", "per-entry", "failed", "cpu us", "on/off");
     // the first configuration would otherwise run with a cold JIT: a throwaway cluster warms it up
-    run(dir, 1024, 64, true, follower, 0, Math.max(5, warmup), options);
+    run(dir, 1024, 64, true, follower, 0, Math.max(15, warmup), options);
     for (int size : sizes) {
       for (int k : inFlights) {
         Result off = null;
@@ -119,8 +120,9 @@ public final class RaftBenchmark {
         if (baseline) {
           raw = RawJraftBaseline.run(dir, size, k, warmup, seconds);
           if (raw != null) {
-            System.out.printf(Locale.ROOT, "%6d %8d %10s %10.0f %9.2f %9.2f %9.2f %9.1f %7d %7s%n", size, k, "raw JRaft",
-                raw.perSecond(), raw.p50() / 1e6, raw.p99() / 1e6, raw.max() / 1e6, 1.0, 0, "");
+            System.out.printf(Locale.ROOT, "%6d %8d %10s %10.0f %9.2f %9.2f %9.2f %9.1f %7d %8.1f %7s%n", size, k,
+                "raw JRaft", raw.perSecond(), raw.p50() / 1e6, raw.p99() / 1e6, raw.max() / 1e6, 1.0, 0,
+                raw.cpuPerOp() / 1e3, "");
           }
         }
         for (String c : coalescing) {
@@ -138,9 +140,11 @@ public final class RaftBenchmark {
           if (r == null) {
             System.out.printf(Locale.ROOT, "%6d %8d %10s   (stalled: see stderr)%n", size, k, c);
           } else {
-            System.out.printf(Locale.ROOT, "%6d %8d %10s %10.0f %9.2f %9.2f %9.2f %9.1f %7d %7s%s%n", size, k, c,
-                r.perSecond(), r.p50() / 1e6, r.p99() / 1e6, r.max() / 1e6, r.perRaftEntry(), r.failed(), ratio,
-                raw == null ? "" : String.format(Locale.ROOT, "  %.2f of raw JRaft", r.perSecond() / raw.perSecond()));
+            System.out.printf(Locale.ROOT, "%6d %8d %10s %10.0f %9.2f %9.2f %9.2f %9.1f %7d %8.1f %7s%s%n", size, k, c,
+                r.perSecond(), r.p50() / 1e6, r.p99() / 1e6, r.max() / 1e6, r.perRaftEntry(), r.failed(),
+                r.cpuPerOp() / 1e3, ratio, raw == null ? "" : String.format(Locale.ROOT,
+                    "  %.2f of raw JRaft, %.2f of its cpu per entry", r.perSecond() / raw.perSecond(),
+                    raw.cpuPerOp() > 0 ? (double) r.cpuPerOp() / raw.cpuPerOp() : 0));
           }
         }
       }
@@ -172,8 +176,10 @@ public final class RaftBenchmark {
         long raftBefore = leader.status().engineCommittedIndex();
         long logBefore = leader.lastIndex();
         long start = System.nanoTime();
+        CpuMeter cpu = CpuMeter.start();
         load.drive(TimeUnit.SECONDS.toNanos(seconds), true);
         load.drain();
+        long cpuPerOp = cpu.nanosPer(load.completed.get());
         double elapsed = (load.lastCompletion.get() - start) / 1e9;
         long raftEntries = leader.status().engineCommittedIndex() - raftBefore;
         long logEntries = leader.lastIndex() - logBefore;
@@ -182,11 +188,11 @@ public final class RaftBenchmark {
         int n = latencies.length;
         load.reportFailures(config);
         if (n == 0) {
-          return new Result(0, 0, 0, 0, 0, load.failed.get(), 0);
+          return new Result(0, 0, 0, 0, 0, load.failed.get(), 0, 0);
         }
         return new Result(load.completed.get() / elapsed, latencies[n / 2], latencies[Math.min(n - 1, (int) (n * 0.99))],
             latencies[n - 1], load.completed.get(), load.failed.get(),
-            raftEntries > 0 ? (double) logEntries / raftEntries : 0);
+            raftEntries > 0 ? (double) logEntries / raftEntries : 0, cpuPerOp);
       } catch (Stall s) {
         load.reportFailures(config);
         System.err.println("STALL (" + config + (follower ? ", to a follower" : "") + "): " + s.getMessage()

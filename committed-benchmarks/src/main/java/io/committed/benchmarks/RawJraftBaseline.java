@@ -87,13 +87,15 @@ final class RawJraftBaseline {
       long[] latencies = new long[(int) Math.min(50_000_000L, seconds * 400_000L)];
       AtomicLong count = new AtomicLong();
       long start = System.nanoTime();
+      CpuMeter cpu = CpuMeter.start();
       long end = drive(leader, data, inFlight, TimeUnit.SECONDS.toNanos(seconds), new Recorder(latencies, count));
+      long cpuPerOp = cpu.nanosPer(count.get());
       int n = (int) Math.min(count.get(), latencies.length);
       long[] sorted = Arrays.copyOf(latencies, n);
       Arrays.sort(sorted);
       double elapsed = (end - start) / 1e9;
       return n == 0 ? null : new RaftBenchmark.Result(count.get() / elapsed, sorted[n / 2],
-          sorted[Math.min(n - 1, (int) (n * 0.99))], sorted[n - 1], count.get(), 0, 1.0);
+          sorted[Math.min(n - 1, (int) (n * 0.99))], sorted[n - 1], count.get(), 0, 1.0, cpuPerOp);
     } finally {
       for (RaftGroupService s : services) {
         s.shutdown();
