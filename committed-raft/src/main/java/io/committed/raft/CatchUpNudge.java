@@ -62,8 +62,12 @@ final class CatchUpNudge implements Replicator.ReplicatorStateListener, AutoClos
   /** Called by JRaft, on one of its threads, when this node starts replicating to {@code peer}. */
   @Override
   public synchronized void onCreated(PeerId peer) {
-    if (running.merge(peer, 1, Integer::sum) <= 0 || nudging.containsKey(peer) || !joining(peer)) {
-      return; // a replicator to a member: after an election, or restarted after a failure
+    int count = running.merge(peer, 1, Integer::sum);
+    if (count == 0) {
+      running.remove(peer); // its stop was reported first
+    }
+    if (count <= 0 || nudging.containsKey(peer) || !joining(peer)) {
+      return; // or a replicator to a member: after an election, or restarted after a failure
     }
     try {
       nudging.put(peer, timer.scheduleWithFixedDelay(() -> nudge(peer), periodMillis, periodMillis,
