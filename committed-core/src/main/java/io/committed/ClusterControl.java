@@ -21,9 +21,8 @@ public interface ClusterControl {
   /**
    * Adds node {@code nodeId} at replication address {@code address} ({@code host:port}) as a
    * learner: it receives the log but does not vote until {@link #promote promoted}. Start the new
-   * node (with the current members as its peers and the join flag) before this call; it catches up
-   * from a snapshot and the log. (With the raft engine, promoting a learner added before its node
-   * listened has hung in tests; the README has the details.)
+   * node (with the current members as its peers and the join flag) before or after this call; once
+   * it listens, it catches up from a snapshot and the log.
    *
    * @throws MembershipException {@code ALREADY_MEMBER} when the id or the address is taken,
    *     {@code INVALID} when the address is not {@code host:port}

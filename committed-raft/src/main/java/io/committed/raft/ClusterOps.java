@@ -1,6 +1,7 @@
 package io.committed.raft;
 
 import com.alipay.sofa.jraft.CliService;
+import com.alipay.sofa.jraft.Node;
 import com.alipay.sofa.jraft.RaftServiceFactory;
 import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.conf.Configuration;
@@ -21,18 +22,25 @@ import org.slf4j.LoggerFactory;
 /**
  * Membership changes through JRaft's CLI service, which finds the leader from any node. Each change
  * is checked against the configuration this node knows first (clear refusals for unknown ids,
- * taken addresses and the last voter), and waits until this node has seen it committed.
+ * taken addresses and the last voter), and waits until this node has seen it committed. On the
+ * leader's side, a {@link CatchUpNudge} keeps JRaft's wait for a joining voter from hanging.
  */
 final class ClusterOps implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterOps.class);
 
   private final RaftEngine engine;
   private final String groupId;
+  private final CatchUpNudge nudge;
   private CliService cli;
 
+  /** Called once the engine's raft node exists: the nudge listens to it whichever node asks for a change. */
   ClusterOps(RaftEngine engine, String groupId) {
     this.engine = engine;
     this.groupId = groupId;
+    Node node = engine.node();
+    this.nudge = new CatchUpNudge(node, engine::configuration, Math.max(1, node.getOptions().getElectionTimeoutMs() / 2),
+        "committed-raft-catch-up-" + groupId + "-" + node.getNodeId().getPeerId().getIdx());
+    node.addReplicatorStateListener(nudge);
   }
 
   private synchronized CliService cli(long timeoutMillis) {
@@ -171,6 +179,7 @@ final class ClusterOps implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    nudge.close();
     if (cli != null) {
       cli.shutdown();
     }

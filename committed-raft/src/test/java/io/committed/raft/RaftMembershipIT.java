@@ -31,8 +31,7 @@ class RaftMembershipIT {
         log.propose(Proposal.of(Entity.upsert("t", "k" + i, "{}")));
       }
       long last = log.proposeAndWait(Proposal.of(Entity.upsert("t", "last", "{}")));
-      // node 4 starts first, then joins (added before it listens, JRaft's first replicator to it fails and
-      // a later promotion hung in about one run in three here; see the README)
+      // node 4 starts first, then joins (the other order: aLearnerAddedBeforeItsNodeListensIsPromotedInTime)
       int port = RaftCluster.freePort();
       String address = "127.0.0.1:" + port;
       int follower = leader == 1 ? 2 : 1;
@@ -62,6 +61,60 @@ class RaftMembershipIT {
         assertThat(log.cluster().members().voters()).doesNotContainKey(4);
         assertThatThrownBy(() -> log.cluster().remove(4))
             .isInstanceOfSatisfying(MembershipException.class, e -> assertThat(e.apiCode()).isEqualTo("unknown_node"));
+      }
+    }
+  }
+
+  /**
+   * A user may add a node before starting it. Each round adds a learner whose node does not listen
+   * yet, starts the node, promotes it within a bound, checks its event log and removes it again.
+   *
+   * <p>The promotion hung when the new voter answered the leader's first probe before the leader
+   * began to wait for its catch-up: JRaft hears of a catch-up only from an append that succeeds
+   * while it waits, and in an idle group none came. That order is left to thread timing in JRaft: it
+   * came in about one suite run in three once, and not once in 40 runs here later. The leader is
+   * made to take that order every time ({@link CatchUpRace}), so the test does not depend on luck.
+   */
+  @Test
+  void aLearnerAddedBeforeItsNodeListensIsPromotedInTime() throws Exception {
+    int rounds = 5;
+    try (RaftCluster cluster = new RaftCluster(dir, 3)) {
+      cluster.customize(b -> b.operationTimeout(Duration.ofSeconds(8)));
+      int leader = cluster.startAll().awaitLeader();
+      CommittedLog log = cluster.log(leader);
+      log.types().define("t", "[type]\nname = \"t\"\n");
+      CatchUpRace.answerFirst(log);
+      for (int round = 0; round < rounds; round++) {
+        int id = 4 + round;
+        for (int i = 0; i < 100; i++) {
+          log.propose(Proposal.of(Entity.upsert("t", "r" + round + "-" + i, "{}")));
+        }
+        long last = log.proposeAndWait(Proposal.of(Entity.upsert("t", "r" + round, "{}")));
+        String address = "127.0.0.1:" + RaftCluster.freePort();
+        // asked of a follower: the change reaches the leader
+        cluster.log(leader == 1 ? 2 : 1).cluster().addLearner(id, address);
+        try (CommittedLog joined = Committed.builder().nodeId(id).peers(cluster.peers() + "," + id + "=" + address)
+            .dataDir(dir.resolve("node-" + id)).operationTimeout(Duration.ofSeconds(8))
+            .engineOption("join", "true").engineOption("electionTimeoutMs", "600").start()) {
+          await().atMost(Duration.ofSeconds(20)).until(() -> joined.lastIndex() >= last);
+          long started = System.nanoTime();
+          try {
+            log.cluster().promote(id);
+          } catch (RuntimeException e) {
+            throw new AssertionError("promotion of node " + id + " in round " + round + " failed after "
+                + (System.nanoTime() - started) / 1_000_000 + " ms; the raft nodes:\n" + CatchUpRace.describeAll(), e);
+          }
+          long tookMillis = (System.nanoTime() - started) / 1_000_000;
+          assertThat(tookMillis).as("promotion of node %d in round %d took %d ms", id, round, tookMillis)
+              .isLessThan(5_000);
+          assertThat(log.cluster().members().voters()).containsKey(id);
+          long next = joined.proposeAndWait(Proposal.of(Entity.upsert("t", "from-" + id, "{}")));
+          assertThat(next).as("the empty entries appended while it caught up are not in the event log").isEqualTo(last + 1);
+          cluster.awaitConverged(next);
+          assertThat(joined.read(1, 100_000)).isEqualTo(log.read(1, 100_000));
+          log.cluster().remove(id);
+          assertThat(log.cluster().members().voters()).doesNotContainKey(id);
+        }
       }
     }
   }
