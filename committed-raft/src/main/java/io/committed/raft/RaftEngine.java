@@ -101,6 +101,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
   private final Semaphore entriesInFlight;
   private final ExecutorService callbacks;
   private final ExecutorService snapshotter;
+  private final ConnectionMender mender;
   private final java.util.concurrent.ScheduledExecutorService lagTimer;
   private volatile ReplicatedStateMachine stateMachine;
   private volatile RaftGroupService group;
@@ -151,6 +152,8 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     this.lagTimer = Executors.newSingleThreadScheduledExecutor(
         daemon("committed-raft-lag-" + g + "-" + config.nodeId()));
     this.snapshotter = Executors.newSingleThreadExecutor(daemon("committed-raft-snapshot-" + g + "-" + config.nodeId()));
+    this.mender = new ConnectionMender(() -> node instanceof NodeImpl impl ? impl.getRpcService() : null, System::nanoTime,
+        "committed-raft-mend-" + g + "-" + config.nodeId());
   }
 
   static PeerId peer(int nodeId, String address) {
@@ -217,6 +220,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     }
     if (!bound) {
       rpcServer.shutdown();
+      mender.close();
       lagTimer.shutdownNow();
       snapshotter.shutdownNow();
       callbacks.shutdownNow();
@@ -243,6 +247,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     }
     this.group = service;
     this.node = n;
+    n.addReplicatorStateListener(mender);
     RpcClient client = RpcFactoryHelper.rpcFactory().createRpcClient();
     client.init(new RpcOptions());
     this.rpcClient = client;
@@ -264,6 +269,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
   }
 
   private void abortStart(RaftGroupService service) {
+    mender.close();
     Node half = service.getRaftNode();
     if (half != null) {
       half.shutdown();
@@ -347,6 +353,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
       rpcClient.shutdown();
     }
     lagTimer.shutdownNow();
+    mender.close();
     snapshotter.shutdown();
     try {
       snapshotter.awaitTermination(30, TimeUnit.SECONDS);

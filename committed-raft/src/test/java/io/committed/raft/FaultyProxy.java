@@ -11,14 +11,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP proxy in front of one node's replication port, for fault injection: {@link #cut()} closes
- * every connection and refuses new ones (the node hears nothing), {@link #delayMillis} slows every
- * chunk forwarded to the node (a slow follower), {@link #heal()} restores normal service.
+ * every connection and refuses new ones (the node hears nothing), {@link #refuseFrom} drops every
+ * connection over which another node sends raft requests (so that, with that node's own proxy cut,
+ * it is isolated both ways), {@link #delayMillis} slows every chunk forwarded to the node (a slow
+ * follower), {@link #heal()} restores normal service.
  */
 final class FaultyProxy implements AutoCloseable {
   private final ServerSocket server;
   private final int target;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile boolean cut;
+  /** The bytes that mark a raft request of the refused sender, or null. */
+  private volatile byte[] refused;
   private volatile boolean closed;
   volatile long delayMillis;
 
@@ -56,11 +60,22 @@ final class FaultyProxy implements AutoCloseable {
   private void pump(Socket from, Socket to, boolean towardsNode) {
     Thread t = new Thread(() -> {
       byte[] buf = new byte[64 * 1024];
+      byte[] tail = new byte[0]; // the end of the previous chunk: a mark may straddle two reads
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         int n;
         while ((n = in.read(buf)) >= 0) {
           if (cut) {
             break;
+          }
+          byte[] mark = refused;
+          if (towardsNode && mark != null) {
+            byte[] seen = new byte[tail.length + n];
+            System.arraycopy(tail, 0, seen, 0, tail.length);
+            System.arraycopy(buf, 0, seen, tail.length, n);
+            if (indexOf(seen, mark) >= 0) {
+              break; // a request from the refused node: drop the connection before it gets through
+            }
+            tail = java.util.Arrays.copyOfRange(seen, Math.max(0, seen.length - mark.length + 1), seen.length);
           }
           long d = delayMillis;
           if (towardsNode && d > 0) {
@@ -80,6 +95,33 @@ final class FaultyProxy implements AutoCloseable {
     t.start();
   }
 
+  /**
+   * Drops connections that carry raft requests from the node with this replication address (as
+   * the peers know it): JRaft's requests name their sender in field 2 ({@code server_id}, the
+   * peer id {@code ip:port:index}) of their protobuf message, which is what is looked for.
+   */
+  void refuseFrom(String address, int nodeId) {
+    byte[] id = (address + ":" + nodeId).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] mark = new byte[id.length + 2];
+    mark[0] = 0x12; // field 2, length-delimited
+    mark[1] = (byte) id.length;
+    System.arraycopy(id, 0, mark, 2, id.length);
+    refused = mark;
+  }
+
+  private static int indexOf(byte[] data, byte[] pattern) {
+    outer:
+    for (int i = 0; i + pattern.length <= data.length; i++) {
+      for (int j = 0; j < pattern.length; j++) {
+        if (data[i + j] != pattern[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
   void cut() {
     cut = true;
     sockets.forEach(FaultyProxy::closeQuietly);
@@ -88,6 +130,7 @@ final class FaultyProxy implements AutoCloseable {
 
   void heal() {
     delayMillis = 0;
+    refused = null;
     cut = false;
   }
 

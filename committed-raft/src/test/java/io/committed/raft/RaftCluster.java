@@ -57,6 +57,11 @@ final class RaftCluster implements AutoCloseable {
         .collect(Collectors.joining(","));
   }
 
+  /** The replication address of node {@code id} as its peers know it. */
+  String address(int id) {
+    return "127.0.0.1:" + ports.get(id);
+  }
+
   Path dir(int id) {
     return root.resolve("node-" + id);
   }

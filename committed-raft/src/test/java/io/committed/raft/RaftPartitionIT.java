@@ -63,10 +63,68 @@ class RaftPartitionIT {
 
     proxies.get(minority).heal();
     long last = cluster.log(majorityLeader).lastIndex();
-    cluster.awaitConverged(last);
+    try {
+      cluster.awaitConverged(last);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError("node " + minority + " did not catch up after healing; the nodes: "
+          + cluster.running().values().stream().map(l -> l.status().toString()).toList(), e);
+    }
     assertSameEntries();
     // and the healed node takes writes again
     write(cluster.log(minority), "after", 50);
+    cluster.awaitConverged(last + 50);
+    assertSameEntries();
+  }
+
+  /**
+   * The leader cut off both ways while it takes proposals: it cannot commit them, so none may be
+   * acknowledged; the other two elect a leader and go on; after healing, the old leader drops what
+   * it appended alone and holds the same entries as the others: none of the proposals made to it
+   * while it was cut off, and every acknowledged one exactly once. Both directions are cut: the
+   * leader's own proxy, and its requests at the others' proxies ({@link FaultyProxy#refuseFrom}).
+   */
+  @Test
+  void anIsolatedLeaderAcknowledgesNothingAndDropsWhatItAppendedAlone() throws Exception {
+    int old = start();
+    CommittedLog oldLeader = cluster.log(old);
+    write(oldLeader, "before", 200);
+    cluster.awaitConverged(oldLeader.lastIndex());
+    long before = oldLeader.lastIndex();
+    proxies.get(old).cut();
+    for (int id : proxies.keySet()) {
+      if (id != old) {
+        proxies.get(id).refuseFrom(cluster.address(old), old);
+      }
+    }
+    List<CompletableFuture<Long>> alone = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      alone.add(oldLeader.propose(Proposal.of(Entity.upsert("t", "alone" + i, "{}"))));
+    }
+    int newLeader = cluster.awaitLeaderAmong(List.of(1, 2, 3), old);
+    write(cluster.log(newLeader), "majority", 300);
+    int acknowledged = 0;
+    for (CompletableFuture<Long> f : alone) {
+      try {
+        f.get(30, TimeUnit.SECONDS);
+        acknowledged++;
+      } catch (java.util.concurrent.ExecutionException e) {
+        // its outcome was unknown to the old leader (it was never committed): the caller may retry
+        assertThat(e.getCause()).isInstanceOf(io.committed.api.RetriableException.class);
+      }
+    }
+    assertThat(acknowledged).as("proposals the isolated leader acknowledged").isZero();
+    assertThat(oldLeader.lastIndex()).as("entries the isolated leader applied").isEqualTo(before);
+
+    proxies.values().forEach(FaultyProxy::heal);
+    long last = cluster.log(newLeader).lastIndex();
+    cluster.awaitConverged(last);
+    assertSameEntries();
+    List<LogEntry> entries = cluster.log(newLeader).read(1, 100_000);
+    assertThat(entries).hasSize((int) last);
+    assertThat(entries.stream().flatMap(e -> e.proposal().entities().stream()).map(Entity::keyAsString))
+        .as("keys proposed only to the isolated leader").noneMatch(k -> k.startsWith("alone"))
+        .filteredOn(k -> k.startsWith("majority")).hasSize(300).doesNotHaveDuplicates();
+    write(oldLeader, "after", 50);
     cluster.awaitConverged(last + 50);
     assertSameEntries();
   }
