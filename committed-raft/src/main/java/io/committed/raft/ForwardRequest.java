@@ -3,8 +3,8 @@ package io.committed.raft;
 import java.io.Serializable;
 
 /**
- * Proposals a follower hands to the leader. Wire format between nodes of one version (serialized
- * by JRaft's RPC layer); not an API.
+ * Proposals a follower hands to the leader. Wire format between nodes of one release (encoded by
+ * {@link ForwardCodec}); not an API.
  */
 public final class ForwardRequest implements Serializable {
   private static final long serialVersionUID = 1L;

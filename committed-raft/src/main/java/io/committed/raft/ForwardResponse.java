@@ -3,7 +3,7 @@ package io.committed.raft;
 import java.io.Serializable;
 
 /**
- * The leader's answer to a {@link ForwardRequest}, one slot per command. Wire format, not an API.
+ * The leader's answer to a {@link ForwardRequest}, one slot per command. Wire format ({@link ForwardCodec}), not an API.
  */
 public final class ForwardResponse implements Serializable {
   private static final long serialVersionUID = 1L;

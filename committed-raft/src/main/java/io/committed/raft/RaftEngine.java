@@ -209,6 +209,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     options.getRaftOptions().setSyncMeta(true);
     Endpoint listen = settings.listenAddress() == null ? self.getEndpoint()
         : peer(config.nodeId(), settings.listenAddress()).getEndpoint();
+    ForwardCodec.register();
     RpcServer rpcServer = RaftRpcServerFactory.createRaftRpcServer(listen);
     rpcServer.registerProcessor(new ForwardProcessor());
     // bind first: a port in use must fail before a raft node (with its timers) exists
