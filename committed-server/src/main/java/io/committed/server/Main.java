@@ -113,16 +113,30 @@ public final class Main {
     }
   }
 
-  /** Sets slf4j-simple's levels before the first logger exists. Jetty and Javalin stay quiet below debug. */
+  /** Sets slf4j-simple's levels before the first logger exists (a level set by the user wins). */
   private static void configureLogging(String level) {
-    setDefault("org.slf4j.simpleLogger.defaultLogLevel", level);
-    setDefault("org.slf4j.simpleLogger.showDateTime", "true");
-    setDefault("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
-    setDefault("org.slf4j.simpleLogger.showShortLogName", "true");
+    loggingDefaults(level).forEach(Main::setDefault);
+  }
+
+  /**
+   * slf4j-simple's settings for a log level. Below debug, Jetty and Javalin log warnings and up, and
+   * SOFABolt (JRaft's transport, logging as {@code com.alipay.sofa.common.log}) nothing: while a peer
+   * is unreachable it logs an error or a warning with a stack trace on every connection attempt, about
+   * 240 lines a second on the leader, where JRaft's own warnings ("Fail to issue RPC to ...", with a
+   * count) say the same in a line every half second.
+   */
+  static java.util.Map<String, String> loggingDefaults(String level) {
+    java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+    settings.put("org.slf4j.simpleLogger.defaultLogLevel", level);
+    settings.put("org.slf4j.simpleLogger.showDateTime", "true");
+    settings.put("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+    settings.put("org.slf4j.simpleLogger.showShortLogName", "true");
     if (!level.equals("debug") && !level.equals("trace")) {
-      setDefault("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
-      setDefault("org.slf4j.simpleLogger.log.io.javalin", "warn");
+      settings.put("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
+      settings.put("org.slf4j.simpleLogger.log.io.javalin", "warn");
+      settings.put("org.slf4j.simpleLogger.log.com.alipay.sofa.common.log", "off");
     }
+    return settings;
   }
 
   private static void setDefault(String key, String value) {

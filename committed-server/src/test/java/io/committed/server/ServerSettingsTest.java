@@ -16,6 +16,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ServerSettingsTest {
 
   @Test
+  void belowDebugTheRaftTransportLogsNothingAndJettyOnlyWarnings() {
+    String bolt = "org.slf4j.simpleLogger.log.com.alipay.sofa.common.log";
+    assertThat(Main.loggingDefaults("info")).containsEntry(bolt, "off")
+        .containsEntry("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn")
+        .containsEntry("org.slf4j.simpleLogger.defaultLogLevel", "info");
+    assertThat(Main.loggingDefaults("debug")).doesNotContainKey(bolt)
+        .containsEntry("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+  }
+
+  @Test
   void theDefaultsAreTheOriginals() {
     ServerSettings s = ServerSettings.fromEnvironment(Map.of());
     assertThat(s.nodeId()).isEqualTo(1);
