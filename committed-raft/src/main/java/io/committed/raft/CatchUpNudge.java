@@ -51,11 +51,7 @@ final class CatchUpNudge implements Replicator.ReplicatorStateListener, AutoClos
     this.node = node;
     this.configuration = configuration;
     this.periodMillis = periodMillis;
-    this.timer = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, threadName);
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer = new ScheduledThreadPoolExecutor(1, RaftEngine.daemon(threadName));
     timer.setRemoveOnCancelPolicy(true);
   }
 

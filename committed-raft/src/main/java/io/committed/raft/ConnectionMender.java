@@ -43,11 +43,7 @@ final class ConnectionMender implements Replicator.ReplicatorStateListener, Auto
   ConnectionMender(Supplier<ClientService> rpc, LongSupplier clock, String threadName) {
     this.rpc = rpc;
     this.clock = clock;
-    this.worker = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, threadName);
-      t.setDaemon(true);
-      return t;
-    });
+    this.worker = Executors.newSingleThreadExecutor(RaftEngine.daemon(threadName));
   }
 
   @Override

@@ -25,20 +25,16 @@ import java.nio.charset.StandardCharsets;
 final class ForwardCodec extends DefaultCustomSerializer {
   static final int VERSION = 1;
   private static final ForwardCodec INSTANCE = new ForwardCodec();
-  private static volatile boolean registered;
+  private static boolean registered;
 
   private ForwardCodec() {}
 
   /** Registers the codec for both message classes (once per class loader; further calls do nothing). */
-  static void register() {
+  static synchronized void register() {
     if (!registered) {
-      synchronized (ForwardCodec.class) {
-        if (!registered) {
-          CustomSerializerManager.registerCustomSerializer(ForwardRequest.class.getName(), INSTANCE);
-          CustomSerializerManager.registerCustomSerializer(ForwardResponse.class.getName(), INSTANCE);
-          registered = true;
-        }
-      }
+      CustomSerializerManager.registerCustomSerializer(ForwardRequest.class.getName(), INSTANCE);
+      CustomSerializerManager.registerCustomSerializer(ForwardResponse.class.getName(), INSTANCE);
+      registered = true;
     }
   }
 

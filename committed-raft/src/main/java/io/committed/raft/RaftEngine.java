@@ -169,7 +169,8 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     return p.getEndpoint().getIp() + ":" + p.getEndpoint().getPort();
   }
 
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
+  /** Daemon threads with one name, for this package's single-thread executors. */
+  static java.util.concurrent.ThreadFactory daemon(String name) {
     return r -> {
       Thread t = new Thread(r, name);
       t.setDaemon(true);
