@@ -27,7 +27,8 @@ final class PgHarness implements AutoCloseable {
   static final Database SERVER = TestDatabases.postgres();
 
   final Database db;
-  private final List<CommittedLog> logs = new ArrayList<>();
+  /** Logs may be started from several threads at once (a parallel start of raft nodes). */
+  private final List<CommittedLog> logs = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   PgHarness(String prefix) throws SQLException {
     db = SERVER.freshDatabase(prefix);
