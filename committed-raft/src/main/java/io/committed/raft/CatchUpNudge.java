@@ -51,7 +51,7 @@ final class CatchUpNudge implements Replicator.ReplicatorStateListener, AutoClos
     this.node = node;
     this.configuration = configuration;
     this.periodMillis = periodMillis;
-    this.timer = new ScheduledThreadPoolExecutor(1, RaftEngine.daemon(threadName));
+    this.timer = new ScheduledThreadPoolExecutor(1, DaemonThreads.named(threadName));
     timer.setRemoveOnCancelPolicy(true);
   }
 

@@ -63,7 +63,7 @@ final class ClusterOps implements AutoCloseable {
       throw new MembershipException(Code.ALREADY_MEMBER, "address " + address + " is already used by a member of group '"
           + groupId + "'");
     }
-    PeerId p = RaftEngine.peer(nodeId, address);
+    PeerId p = PeerAddress.peerId(nodeId, address);
     check(call(timeoutMillis, c -> c.addLearners(groupId, current(), List.of(p))), "add node " + nodeId + " as a learner");
     awaitLocally(c -> c.getLearners().contains(p), timeoutMillis);
     LOG.info("node {} at {} joined group '{}' as a learner", nodeId, address, groupId);
@@ -75,7 +75,7 @@ final class ClusterOps implements AutoCloseable {
       throw new MembershipException(Code.UNKNOWN_NODE, "node " + nodeId + " is not a learner of group '" + groupId + "'"
           + (m.voters().containsKey(nodeId) ? " (it already votes)" : ""));
     }
-    PeerId p = RaftEngine.peer(nodeId, m.learners().get(nodeId));
+    PeerId p = PeerAddress.peerId(nodeId, m.learners().get(nodeId));
     // Not CliService.learner2Follower: it re-adds the peer without its index (our node id), as a
     // peer no node answers to, which then never catches up. The same two steps, with the index kept:
     check(call(timeoutMillis, c -> c.removeLearners(groupId, current(), List.of(p))),
@@ -96,7 +96,7 @@ final class ClusterOps implements AutoCloseable {
   void remove(int nodeId, long timeoutMillis) {
     ClusterControl.Members m = engine.members();
     if (m.learners().containsKey(nodeId)) {
-      PeerId p = RaftEngine.peer(nodeId, m.learners().get(nodeId));
+      PeerId p = PeerAddress.peerId(nodeId, m.learners().get(nodeId));
       check(call(timeoutMillis, c -> c.removeLearners(groupId, current(), List.of(p))), "remove learner " + nodeId);
       awaitLocally(c -> !c.getLearners().contains(p), timeoutMillis);
       return;
@@ -108,7 +108,7 @@ final class ClusterOps implements AutoCloseable {
       throw new MembershipException(Code.WOULD_REMOVE_LAST_VOTER, "node " + nodeId + " is the last voter of group '"
           + groupId + "'; add and promote another node first");
     }
-    PeerId p = RaftEngine.peer(nodeId, m.voters().get(nodeId));
+    PeerId p = PeerAddress.peerId(nodeId, m.voters().get(nodeId));
     check(call(timeoutMillis, c -> c.removePeer(groupId, current(), p)), "remove node " + nodeId);
     if (p.getIdx() != engine.status().nodeId()) {
       awaitLocally(c -> !c.contains(p), timeoutMillis);
@@ -121,7 +121,7 @@ final class ClusterOps implements AutoCloseable {
     if (!m.voters().containsKey(nodeId)) {
       throw new MembershipException(Code.UNKNOWN_NODE, "node " + nodeId + " is not a voter of group '" + groupId + "'");
     }
-    PeerId p = RaftEngine.peer(nodeId, m.voters().get(nodeId));
+    PeerId p = PeerAddress.peerId(nodeId, m.voters().get(nodeId));
     check(call(timeoutMillis, c -> c.transferLeader(groupId, current(), p)), "transfer leadership to node " + nodeId);
   }
 

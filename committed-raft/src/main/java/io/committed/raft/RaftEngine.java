@@ -95,7 +95,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
   private final ArrayDeque<Pending> waitingForLeader = new ArrayDeque<>();
   /** Batches sent to the leader and not answered yet: failed on close, since the RPC client drops them. */
   private final java.util.Set<List<Pending>> forwarding = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private final AppliedWaiters applied = new AppliedWaiters();
+  private final AppliedWaiters applied = new AppliedWaiters(System::nanoTime);
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Semaphore entriesInFlight;
@@ -137,7 +137,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     this.settings = settings;
     this.dataDir = config.dataDir();
     String address = config.selfAddress();
-    this.self = peer(config.nodeId(), address);
+    this.self = PeerAddress.peerId(config.nodeId(), address);
     this.entriesInFlight = new Semaphore(settings.maxEntriesInFlight());
     try {
       Files.createDirectories(dataDir.resolve("raft"));
@@ -148,34 +148,12 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     this.events = new ChronicleEventLog(dataDir.resolve("events"));
     this.segments = new EventSegments(dataDir.resolve("segments"), settings.segmentEntries(), settings.segmentBytes());
     String g = config.groupId();
-    this.callbacks = Executors.newSingleThreadExecutor(daemon("committed-raft-callbacks-" + g + "-" + config.nodeId()));
+    this.callbacks = Executors.newSingleThreadExecutor(DaemonThreads.named("committed-raft-callbacks-" + g + "-" + config.nodeId()));
     this.lagTimer = Executors.newSingleThreadScheduledExecutor(
-        daemon("committed-raft-lag-" + g + "-" + config.nodeId()));
-    this.snapshotter = Executors.newSingleThreadExecutor(daemon("committed-raft-snapshot-" + g + "-" + config.nodeId()));
+        DaemonThreads.named("committed-raft-lag-" + g + "-" + config.nodeId()));
+    this.snapshotter = Executors.newSingleThreadExecutor(DaemonThreads.named("committed-raft-snapshot-" + g + "-" + config.nodeId()));
     this.mender = new ConnectionMender(() -> node instanceof NodeImpl impl ? impl.getRpcService() : null, System::nanoTime,
         "committed-raft-mend-" + g + "-" + config.nodeId());
-  }
-
-  static PeerId peer(int nodeId, String address) {
-    int colon = address.lastIndexOf(':');
-    String host = address.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
-    return new PeerId(new Endpoint(host, Integer.parseInt(address.substring(colon + 1))), nodeId);
-  }
-
-  static String address(PeerId p) {
-    return p.getEndpoint().getIp() + ":" + p.getEndpoint().getPort();
-  }
-
-  /** Daemon threads with one name, for this package's single-thread executors. */
-  static java.util.concurrent.ThreadFactory daemon(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   @Override
@@ -193,7 +171,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     this.stateMachine = sm;
     Configuration initial = new Configuration();
     if (!settings.join()) {
-      config.peers().forEach((id, address) -> initial.addPeer(peer(id, address)));
+      config.peers().forEach((id, address) -> initial.addPeer(PeerAddress.peerId(id, address)));
     }
     this.conf = initial.copy(); // empty for a joining node until the group's configuration reaches it
     NodeOptions options = new NodeOptions();
@@ -209,7 +187,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     options.getRaftOptions().setSync(true);
     options.getRaftOptions().setSyncMeta(true);
     Endpoint listen = settings.listenAddress() == null ? self.getEndpoint()
-        : peer(config.nodeId(), settings.listenAddress()).getEndpoint();
+        : PeerAddress.parse(config.nodeId(), settings.listenAddress()).endpoint();
     ForwardCodec.register();
     RpcServer rpcServer = RaftRpcServerFactory.createRaftRpcServer(listen);
     rpcServer.registerProcessor(new ForwardProcessor());
@@ -238,13 +216,13 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     } catch (RuntimeException e) {
       abortStart(service);
       throw new CommittedException("raft node " + config.nodeId() + " of group '" + config.groupId()
-          + "' could not start on " + address(self) + ": " + e.getMessage()
+          + "' could not start on " + PeerAddress.hostPort(self) + ": " + e.getMessage()
           + " (is the data directory " + dataDir + " used by another process?)", e);
     }
     if (n == null) {
       abortStart(service);
       throw new CommittedException("raft node " + config.nodeId() + " of group '" + config.groupId()
-          + "' could not start on " + address(self) + ": see the log above (port in use, or files of "
+          + "' could not start on " + PeerAddress.hostPort(self) + ": see the log above (port in use, or files of "
           + dataDir + " unreadable)");
     }
     this.group = service;
@@ -266,7 +244,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     dispatcher = t;
     t.start();
     LOG.info("raft node {} of group '{}' started on {} with peers {}{}", config.nodeId(), config.groupId(),
-        address(self), config.peers(), settings.join() ? " (joining: waiting to be added)" : "");
+        PeerAddress.hostPort(self), config.peers(), settings.join() ? " (joining: waiting to be added)" : "");
     awaitReplay((NodeImpl) n);
   }
 
@@ -619,7 +597,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
           return; // already failed by close()
         }
         if (err != null) {
-          RetriableException e = new RetriableException("the leader " + address(leaderId) + " did not answer a "
+          RetriableException e = new RetriableException("the leader " + PeerAddress.hostPort(leaderId) + " did not answer a "
               + "forwarded proposal: " + err.getMessage() + "; its outcome is unknown, read the log before retrying", true, err);
           batch.forEach(p -> p.future.completeExceptionally(e));
           return;
@@ -898,7 +876,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
   private String leaderAddress() {
     Node n = node;
     PeerId l = n == null ? null : n.getLeaderId();
-    return l == null || l.isEmpty() ? null : address(l);
+    return l == null || l.isEmpty() ? null : PeerAddress.hostPort(l);
   }
 
   @Override
@@ -906,7 +884,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     Node n = node;
     Configuration c = configuration();
     SortedMap<Integer, String> peers = new TreeMap<>();
-    c.getPeers().forEach(p -> peers.put(p.getIdx(), address(p)));
+    c.getPeers().forEach(p -> peers.put(p.getIdx(), PeerAddress.hostPort(p)));
     if (n == null || closed.get()) {
       return new EngineStatus(config.nodeId(), "stopped", -1, null, term, 0, 0, peers);
     }
@@ -920,7 +898,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     PeerId l = n.getLeaderId();
     boolean known = l != null && !l.isEmpty();
     NodeImpl impl = (NodeImpl) n;
-    return new EngineStatus(config.nodeId(), role, known ? l.getIdx() : -1, known ? address(l) : null, term,
+    return new EngineStatus(config.nodeId(), role, known ? l.getIdx() : -1, known ? PeerAddress.hostPort(l) : null, term,
         impl.getLastCommittedIndex(), impl.getLastAppliedLogIndex(), peers);
   }
 
@@ -929,8 +907,8 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     Configuration c = configuration();
     SortedMap<Integer, String> voters = new TreeMap<>();
     SortedMap<Integer, String> learners = new TreeMap<>();
-    c.getPeers().forEach(p -> voters.put(p.getIdx(), address(p)));
-    c.getLearners().forEach(p -> learners.put(p.getIdx(), address(p)));
+    c.getPeers().forEach(p -> voters.put(p.getIdx(), PeerAddress.hostPort(p)));
+    c.getLearners().forEach(p -> learners.put(p.getIdx(), PeerAddress.hostPort(p)));
     return new ClusterControl.Members(voters, learners);
   }
 
@@ -979,72 +957,5 @@ final class RaftEngine implements LogEngine, ClusterEngine {
       throw new LogClosedException("log '" + config.groupId() + "' is closed");
     }
     return cluster;
-  }
-
-  /** Completes waiters once this node has applied an engine index (read-your-writes after forwarding). */
-  static final class AppliedWaiters {
-    private record Waiter(long sinceNanos, long deadlineNanos, Runnable then, java.util.function.Consumer<RuntimeException> failed,
-        Runnable expired) {}
-
-    private final java.util.TreeMap<Long, List<Waiter>> waiting = new java.util.TreeMap<>();
-    private long applied;
-
-    /**
-     * Runs {@code then} once {@code engineIndex} is applied, {@code failed} if the node stops first,
-     * or {@code expired} if {@link #expire} finds it still waiting after {@code deadlineNanos}.
-     */
-    void whenApplied(long engineIndex, long deadlineNanos, Runnable then,
-        java.util.function.Consumer<RuntimeException> failed, Runnable expired) {
-      synchronized (this) {
-        if (engineIndex > applied) {
-          waiting.computeIfAbsent(engineIndex, k -> new ArrayList<>()).add(new Waiter(System.nanoTime(), deadlineNanos, then, failed, expired));
-          return;
-        }
-      }
-      then.run();
-    }
-
-    void advance(long engineIndex) {
-      List<Waiter> ready = new ArrayList<>();
-      synchronized (this) {
-        applied = Math.max(applied, engineIndex);
-        while (!waiting.isEmpty() && waiting.firstKey() <= applied) {
-          ready.addAll(waiting.pollFirstEntry().getValue());
-        }
-      }
-      ready.forEach(w -> w.then().run());
-    }
-
-    /**
-     * True when the waiter for the lowest index was registered before {@code nanos} (it is the oldest
-     * one, or close: indexes are assigned in the order proposals reach the leader).
-     */
-    synchronized boolean waitingSince(long nanos) {
-      return !waiting.isEmpty() && waiting.firstEntry().getValue().get(0).sinceNanos() - nanos < 0;
-    }
-
-    /** Runs the {@code expired} action of every waiter past its deadline. */
-    void expire(long nowNanos) {
-      List<Waiter> late = new ArrayList<>();
-      synchronized (this) {
-        for (java.util.Iterator<List<Waiter>> it = waiting.values().iterator(); it.hasNext(); ) {
-          List<Waiter> ws = it.next();
-          ws.removeIf(w -> nowNanos - w.deadlineNanos() > 0 && late.add(w));
-          if (ws.isEmpty()) {
-            it.remove();
-          }
-        }
-      }
-      late.forEach(w -> w.expired().run());
-    }
-
-    void failAll(RuntimeException e) {
-      List<Waiter> fail = new ArrayList<>();
-      synchronized (this) {
-        waiting.values().forEach(fail::addAll);
-        waiting.clear();
-      }
-      fail.forEach(w -> w.failed().accept(e));
-    }
   }
 }

@@ -18,12 +18,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class CatchUpNudgeTest {
-  private static final PeerId JOINING = RaftEngine.peer(4, "127.0.0.1:9004");
+  private static final PeerId JOINING = PeerAddress.peerId(4, "127.0.0.1:9004");
 
   private final AtomicBoolean leader = new AtomicBoolean(true);
   private final List<ByteBuffer> appended = new CopyOnWriteArrayList<>();
   private final AtomicReference<Configuration> conf = new AtomicReference<>(new Configuration(List.of(
-      RaftEngine.peer(1, "127.0.0.1:9001"), RaftEngine.peer(2, "127.0.0.1:9002"), RaftEngine.peer(3, "127.0.0.1:9003"))));
+      PeerAddress.peerId(1, "127.0.0.1:9001"), PeerAddress.peerId(2, "127.0.0.1:9002"), PeerAddress.peerId(3, "127.0.0.1:9003"))));
   private final CatchUpNudge nudge = new CatchUpNudge(fakeNode(), conf::get, 1, "test-catch-up");
 
   private Node fakeNode() {
@@ -80,16 +80,16 @@ class CatchUpNudgeTest {
 
   @Test
   void leavesMembersFollowersAndStoppedReplicatorsAlone() {
-    PeerId member = RaftEngine.peer(2, "127.0.0.1:9002");
+    PeerId member = PeerAddress.peerId(2, "127.0.0.1:9002");
     nudge.onCreated(member); // a replicator after an election
     Configuration withLearner = conf.get().copy();
-    withLearner.addLearner(RaftEngine.peer(5, "127.0.0.1:9005"));
+    withLearner.addLearner(PeerAddress.peerId(5, "127.0.0.1:9005"));
     conf.set(withLearner);
-    nudge.onCreated(RaftEngine.peer(5, "127.0.0.1:9005")); // a learner's replicator restarted
+    nudge.onCreated(PeerAddress.peerId(5, "127.0.0.1:9005")); // a learner's replicator restarted
     nudge.onDestroyed(JOINING); // JRaft reported this stop before its start
     nudge.onCreated(JOINING);
     leader.set(false);
-    nudge.onCreated(RaftEngine.peer(6, "127.0.0.1:9006"));
+    nudge.onCreated(PeerAddress.peerId(6, "127.0.0.1:9006"));
     assertStill();
     assertThat(appended).isEmpty();
   }
