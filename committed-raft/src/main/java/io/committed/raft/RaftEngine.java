@@ -37,6 +37,7 @@ import io.committed.api.RetriableException;
 import io.committed.engine.ApplyResult;
 import io.committed.engine.ClusterEngine;
 import io.committed.engine.EngineConfig;
+import io.committed.engine.EngineLifecycle;
 import io.committed.engine.EngineStatus;
 import io.committed.engine.EventLog;
 import io.committed.engine.LogEngine;
@@ -59,7 +60,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,10 +96,8 @@ final class RaftEngine implements LogEngine, ClusterEngine {
   /** Batches sent to the leader and not answered yet: failed on close, since the RPC client drops them. */
   private final java.util.Set<List<Pending>> forwarding = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final AppliedWaiters applied = new AppliedWaiters(System::nanoTime);
-  private final AtomicBoolean started = new AtomicBoolean();
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private final EngineLifecycle lifecycle;
   private final Semaphore entriesInFlight;
-  private final ExecutorService callbacks;
   private final ExecutorService snapshotter;
   private final ConnectionMender mender;
   private final java.util.concurrent.ScheduledExecutorService lagTimer;
@@ -148,7 +146,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     this.events = new ChronicleEventLog(dataDir.resolve("events"));
     this.segments = new EventSegments(dataDir.resolve("segments"), settings.segmentEntries(), settings.segmentBytes());
     String g = config.groupId();
-    this.callbacks = Executors.newSingleThreadExecutor(DaemonThreads.named("committed-raft-callbacks-" + g + "-" + config.nodeId()));
+    this.lifecycle = new EngineLifecycle(g, "committed-raft-callbacks-" + g + "-" + config.nodeId());
     this.lagTimer = Executors.newSingleThreadScheduledExecutor(
         DaemonThreads.named("committed-raft-lag-" + g + "-" + config.nodeId()));
     this.snapshotter = Executors.newSingleThreadExecutor(DaemonThreads.named("committed-raft-snapshot-" + g + "-" + config.nodeId()));
@@ -165,9 +163,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
 
   @Override
   public void start(ReplicatedStateMachine sm) {
-    if (!started.compareAndSet(false, true)) {
-      throw new IllegalStateException("engine already started");
-    }
+    lifecycle.start();
     this.stateMachine = sm;
     Configuration initial = new Configuration();
     if (!settings.join()) {
@@ -203,7 +199,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
       mender.close();
       lagTimer.shutdownNow();
       snapshotter.shutdownNow();
-      callbacks.shutdownNow();
+      lifecycle.shutdownCallbacksNow();
       events.close();
       throw new CommittedException("raft node " + config.nodeId() + " of group '" + config.groupId()
           + "' cannot listen on " + listen + ": is the port in use?");
@@ -262,7 +258,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     closeQuietly(service);
     lagTimer.shutdownNow();
     snapshotter.shutdownNow();
-    callbacks.shutdownNow();
+    lifecycle.shutdownCallbacksNow();
     events.close();
   }
 
@@ -287,7 +283,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
 
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
+    if (!lifecycle.close()) {
       return;
     }
     Node n = node;
@@ -314,7 +310,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
         Thread.currentThread().interrupt();
       }
     }
-    failAll(new LogClosedException("log '" + config.groupId() + "' is closed"));
+    failAll(lifecycle.closedException());
     RetriableException unanswered = new RetriableException("log '" + config.groupId() + "' closed while the leader had"
         + " not answered a forwarded proposal; its outcome is unknown, read the log before retrying", true);
     for (List<Pending> batch : List.copyOf(forwarding)) {
@@ -340,13 +336,8 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    applied.failAll(new LogClosedException("log '" + config.groupId() + "' is closed"));
-    callbacks.shutdown();
-    try {
-      callbacks.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    applied.failAll(lifecycle.closedException());
+    lifecycle.shutdownCallbacks();
     events.close();
   }
 
@@ -379,8 +370,8 @@ final class RaftEngine implements LogEngine, ClusterEngine {
   }
 
   private void enqueue(Pending p) {
-    if (closed.get()) {
-      p.future.completeExceptionally(new LogClosedException("log '" + config.groupId() + "' is closed"));
+    if (lifecycle.isClosed()) {
+      p.future.completeExceptionally(lifecycle.closedException());
       return;
     }
     if (fatal != null) {
@@ -388,8 +379,8 @@ final class RaftEngine implements LogEngine, ClusterEngine {
       return;
     }
     queue.add(p);
-    if (closed.get()) {
-      failAll(new LogClosedException("log '" + config.groupId() + "' is closed"));
+    if (lifecycle.isClosed()) {
+      failAll(lifecycle.closedException());
     }
   }
 
@@ -408,7 +399,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
   private void dispatchLoop() {
     List<Pending> batch = new ArrayList<>();
     try {
-      while (!closed.get()) {
+      while (!lifecycle.isClosed()) {
         retryWaiting();
         Pending first = queue.poll(20, TimeUnit.MILLISECONDS);
         if (first == null) {
@@ -509,9 +500,9 @@ final class RaftEngine implements LogEngine, ClusterEngine {
 
   private void propose(Node n, List<Pending> batch) throws InterruptedException {
     while (!entriesInFlight.tryAcquire(50, TimeUnit.MILLISECONDS)) {
-      if (closed.get()) {
+      if (lifecycle.isClosed()) {
         for (Pending p : batch) {
-          p.future.completeExceptionally(new LogClosedException("log '" + config.groupId() + "' is closed"));
+          p.future.completeExceptionally(lifecycle.closedException());
         }
         return;
       }
@@ -557,7 +548,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
         entriesInFlight.release();
       }
       if (status.isOk()) {
-        callbacks.execute(() -> {
+        lifecycle.callbacks().execute(() -> {
           for (int i = 0; i < batch.size(); i++) {
             batch.get(i).future.complete(results[i]);
           }
@@ -567,7 +558,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
       // EBUSY: refused before it reached the log. Anything else (lost leadership, shutdown): the
       // entry may be in the log of a majority and be committed by the next leader.
       boolean notWritten = status.getRaftError() == RaftError.EBUSY;
-      if (notWritten && !closed.get()) {
+      if (notWritten && !lifecycle.isClosed()) {
         List<Pending> again = new ArrayList<>(batch);
         synchronized (waitingForLeader) {
           waitingForLeader.addAll(again);
@@ -577,7 +568,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
       RetriableException e = new RetriableException("the proposal's outcome is unknown: " + status.getErrorMsg()
           + " (node " + config.nodeId() + " of group '" + config.groupId() + "'); read the log before retrying",
           !notWritten);
-      callbacks.execute(() -> batch.forEach(p -> p.future.completeExceptionally(e)));
+      lifecycle.callbacks().execute(() -> batch.forEach(p -> p.future.completeExceptionally(e)));
     }
   }
 
@@ -641,7 +632,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
       // Committed for sure: if this node cannot apply it in time (cut off from the leader), the caller
       // still learns it succeeded rather than retrying a committed write; only read-your-writes is lost.
       applied.whenApplied(engineIndex, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.leaderWaitMs()),
-          () -> callbacks.execute(() -> p.future.complete(a)),
+          () -> lifecycle.callbacks().execute(() -> p.future.complete(a)),
           e -> p.future.completeExceptionally(e),
           () -> {
             LOG.warn("node {} has not applied engine index {} within {} ms; acknowledging the committed proposal"
@@ -658,7 +649,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
    */
   private void nudgeCommitIndex() {
     Node n = node;
-    if (n == null || closed.get()) {
+    if (n == null || lifecycle.isClosed()) {
       return;
     }
     try {
@@ -685,7 +676,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
       r.messages = new String[n];
       r.outcomeUnknown = new boolean[n];
       Node nd = node;
-      if (closed.get() || nd == null || !nd.isLeader() || !config.groupId().equals(request.groupId)) {
+      if (lifecycle.isClosed() || nd == null || !nd.isLeader() || !config.groupId().equals(request.groupId)) {
         r.notLeader = true;
         ctx.sendResponse(r);
         return;
@@ -870,7 +861,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
   @Override
   public boolean isLeader() {
     Node n = node;
-    return leader && n != null && n.isLeader() && !closed.get();
+    return leader && n != null && n.isLeader() && !lifecycle.isClosed();
   }
 
   private String leaderAddress() {
@@ -885,7 +876,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     Configuration c = configuration();
     SortedMap<Integer, String> peers = new TreeMap<>();
     c.getPeers().forEach(p -> peers.put(p.getIdx(), PeerAddress.hostPort(p)));
-    if (n == null || closed.get()) {
+    if (n == null || lifecycle.isClosed()) {
       return new EngineStatus(config.nodeId(), "stopped", -1, null, term, 0, 0, peers);
     }
     State s = n.getNodeState();
@@ -919,7 +910,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
    */
   Configuration configuration() {
     Node n = node;
-    if (n instanceof NodeImpl impl && !closed.get()) {
+    if (n instanceof NodeImpl impl && !lifecycle.isClosed()) {
       Configuration c = impl.getCurrentConf();
       if (c != null && !c.isEmpty()) {
         return c;
@@ -953,8 +944,8 @@ final class RaftEngine implements LogEngine, ClusterEngine {
   }
 
   private ClusterOps ops() {
-    if (closed.get() || cluster == null) {
-      throw new LogClosedException("log '" + config.groupId() + "' is closed");
+    if (lifecycle.isClosed() || cluster == null) {
+      throw lifecycle.closedException();
     }
     return cluster;
   }
