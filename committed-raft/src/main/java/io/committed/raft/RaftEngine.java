@@ -103,11 +103,6 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     this.view = new GroupView(context, fsm);
   }
 
-  @Override
-  public EventLog eventLog() {
-    return events;
-  }
-
   // ---- lifecycle ----
 
   @Override
@@ -301,7 +296,12 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     }
   }
 
-  // ---- submission ----
+  // ---- the log ----
+
+  @Override
+  public EventLog eventLog() {
+    return events;
+  }
 
   @Override
   public CompletableFuture<ApplyResult> submit(byte[] command) {

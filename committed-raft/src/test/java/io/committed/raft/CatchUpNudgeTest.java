@@ -7,10 +7,10 @@ import com.alipay.sofa.jraft.Node;
 import com.alipay.sofa.jraft.conf.Configuration;
 import com.alipay.sofa.jraft.entity.PeerId;
 import com.alipay.sofa.jraft.entity.Task;
-import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,17 +27,12 @@ class CatchUpNudgeTest {
   private final CatchUpNudge nudge = new CatchUpNudge(fakeNode(), conf::get, 1, "test-catch-up");
 
   private Node fakeNode() {
-    return (Node) Proxy.newProxyInstance(Node.class.getClassLoader(), new Class<?>[] {Node.class}, (p, method, args) -> {
-      switch (method.getName()) {
-        case "isLeader":
-          return leader.get();
-        case "apply":
+    return FakeNode.answering(Map.of(
+        "isLeader", args -> leader.get(),
+        "apply", args -> {
           appended.add(((Task) args[0]).getData());
           return null;
-        default:
-          throw new UnsupportedOperationException(method.getName());
-      }
-    });
+        }));
   }
 
   @AfterEach

@@ -12,7 +12,6 @@ import io.committed.api.LogClosedException;
 import io.committed.api.NotLeaderException;
 import io.committed.engine.ApplyResult;
 import io.committed.engine.EngineLifecycle;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,19 +42,13 @@ class ProposalDispatcherTest {
       (to, batch, again) -> forwarded.add(batch), 10);
 
   private Node fakeNode() {
-    return (Node) Proxy.newProxyInstance(Node.class.getClassLoader(), new Class<?>[] {Node.class}, (p, method, args) -> {
-      switch (method.getName()) {
-        case "isLeader":
-          return leader.get();
-        case "getLeaderId":
-          return leaderId.get();
-        case "apply":
+    return FakeNode.answering(Map.of(
+        "isLeader", args -> leader.get(),
+        "getLeaderId", args -> leaderId.get(),
+        "apply", args -> {
           proposed.add((Task) args[0]);
           return null;
-        default:
-          throw new UnsupportedOperationException(method.getName());
-      }
-    });
+        }));
   }
 
   @AfterEach

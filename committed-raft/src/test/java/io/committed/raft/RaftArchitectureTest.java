@@ -1,6 +1,7 @@
 package io.committed.raft;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.codeUnits;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.base.DescribedPredicate;
@@ -30,35 +31,22 @@ class RaftArchitectureTest {
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
       .importPackages("io.committed.raft");
 
-  private static final Set<String> COMMITTED_PUBLIC_PACKAGES =
-      Set.of("io.committed", "io.committed.api", "io.committed.spi", "io.committed.engine");
-
-  private static boolean allowedInSignature(JavaClass type) {
-    String p = type.getPackageName();
-    return type.isPrimitive() || type.isArray() && allowedInSignature(type.getBaseComponentType())
-        || p.startsWith("java.") || COMMITTED_PUBLIC_PACKAGES.contains(p) || p.equals("io.committed.raft") && type.getModifiers().contains(JavaModifier.PUBLIC);
+  /** What a public member may mention: the JDK, Committed's public packages, this package's public types. */
+  private static boolean exposable(JavaClass type) {
+    JavaClass t = type.isArray() ? type.getBaseComponentType() : type;
+    String p = t.getPackageName();
+    return t.isPrimitive() || p.startsWith("java.") || Set.of("io.committed", "io.committed.api", "io.committed.spi",
+        "io.committed.engine").contains(p) || t.getModifiers().contains(JavaModifier.PUBLIC) && p.equals("io.committed.raft");
   }
 
-  private static final ArchCondition<JavaClass> EXPOSE_ONLY_JDK_AND_COMMITTED_TYPES =
-      new ArchCondition<>("expose only JDK and Committed public types in public signatures") {
+  private static final ArchCondition<JavaCodeUnit> MENTION_ONLY_EXPOSABLE_TYPES =
+      new ArchCondition<>("mention only JDK and Committed public types") {
         @Override
-        public void check(JavaClass c, ConditionEvents events) {
-          List<String> problems = new ArrayList<>();
-          for (JavaCodeUnit m : c.getCodeUnits()) {
-            if (!m.getModifiers().contains(JavaModifier.PUBLIC) && !m.getModifiers().contains(JavaModifier.PROTECTED)) {
-              continue;
-            }
-            List<JavaType> types = new ArrayList<>(m.getParameterTypes());
-            types.add(m.getReturnType());
-            for (JavaType t : types) {
-              for (JavaClass raw : t.getAllInvolvedRawTypes()) {
-                if (!allowedInSignature(raw)) {
-                  problems.add(m.getFullName() + " uses " + raw.getName());
-                }
-              }
-            }
-          }
-          problems.forEach(p -> events.add(SimpleConditionEvent.violated(c, p)));
+        public void check(JavaCodeUnit m, ConditionEvents events) {
+          List<JavaType> types = new ArrayList<>(m.getParameterTypes());
+          types.add(m.getReturnType());
+          types.stream().flatMap(t -> t.getAllInvolvedRawTypes().stream()).filter(raw -> !exposable(raw)).distinct()
+              .forEach(raw -> events.add(SimpleConditionEvent.violated(m, m.getFullName() + " uses " + raw.getName())));
         }
       };
 
@@ -69,7 +57,10 @@ class RaftArchitectureTest {
 
   @Test
   void publicSignaturesUseNoJraftBoltOrChronicleType() {
-    classes().that().arePublic().should(EXPOSE_ONLY_JDK_AND_COMMITTED_TYPES).check(CLASSES);
+    codeUnits().that().areDeclaredInClassesThat().arePublic().and(DescribedPredicate.describe("public or protected",
+            (JavaCodeUnit m) -> m.getModifiers().contains(JavaModifier.PUBLIC)
+                || m.getModifiers().contains(JavaModifier.PROTECTED)))
+        .should(MENTION_ONLY_EXPOSABLE_TYPES).check(CLASSES);
   }
 
   @Test
