@@ -6,7 +6,6 @@ import com.alipay.sofa.jraft.conf.Configuration;
 import com.alipay.sofa.jraft.core.Replicator;
 import com.alipay.sofa.jraft.entity.PeerId;
 import com.alipay.sofa.jraft.entity.Task;
-import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
@@ -51,7 +50,7 @@ final class CatchUpNudge implements Replicator.ReplicatorStateListener, AutoClos
     this.node = node;
     this.configuration = configuration;
     this.periodMillis = periodMillis;
-    this.timer = new ScheduledThreadPoolExecutor(1, RaftEngine.daemon(threadName));
+    this.timer = new ScheduledThreadPoolExecutor(1, DaemonThreads.named(threadName));
     timer.setRemoveOnCancelPolicy(true);
   }
 
@@ -93,9 +92,8 @@ final class CatchUpNudge implements Replicator.ReplicatorStateListener, AutoClos
       return;
     }
     LOG.debug("node {} catches up to join: appending an empty entry", peer.getIdx());
-    // a batch of zero proposals in RaftEngine's entry format (the count, then the proposals); with no
-    // closure, the state machine has nothing to complete
-    node.apply(new Task(ByteBuffer.allocate(Integer.BYTES).putInt(0).flip(), null));
+    // with no closure, the state machine has nothing to complete
+    node.apply(new Task(RaftEntries.empty(), null));
   }
 
   /** Whether this node leads and {@code peer} is not (yet) in the configuration: a change adds it. */

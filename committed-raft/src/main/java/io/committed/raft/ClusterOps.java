@@ -13,6 +13,7 @@ import io.committed.MembershipException;
 import io.committed.MembershipException.Code;
 import io.committed.api.RetriableException;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -27,19 +28,29 @@ import org.slf4j.LoggerFactory;
  */
 final class ClusterOps implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterOps.class);
+  private static final long BUSY_RETRY_MILLIS = 50;
+  private static final long SEEN_CHECK_MILLIS = 10;
 
-  private final RaftEngine engine;
+  private final GroupView view;
   private final String groupId;
+  private final int nodeId;
+  private final TimerWaits waits;
   private final CatchUpNudge nudge;
   private CliService cli;
 
-  /** Called once the engine's raft node exists: the nudge listens to it whichever node asks for a change. */
-  ClusterOps(RaftEngine engine, String groupId) {
-    this.engine = engine;
+  /**
+   * Called once the engine's raft node exists: the nudge listens to it whichever node asks for a change.
+   *
+   * @param timer runs the retries and checks the waits are made of (short tasks): a caller blocks on
+   *     a future the timer completes, never in a sleep
+   */
+  ClusterOps(GroupView view, Node node, String groupId, ScheduledExecutorService timer) {
+    this.view = view;
     this.groupId = groupId;
-    Node node = engine.node();
-    this.nudge = new CatchUpNudge(node, engine::configuration, Math.max(1, node.getOptions().getElectionTimeoutMs() / 2),
-        "committed-raft-catch-up-" + groupId + "-" + node.getNodeId().getPeerId().getIdx());
+    this.nodeId = node.getNodeId().getPeerId().getIdx();
+    this.waits = new TimerWaits(timer);
+    this.nudge = new CatchUpNudge(node, view::configuration, Math.max(1, node.getOptions().getElectionTimeoutMs() / 2),
+        "committed-raft-catch-up-" + groupId + "-" + nodeId);
     node.addReplicatorStateListener(nudge);
   }
 
@@ -54,7 +65,7 @@ final class ClusterOps implements AutoCloseable {
   }
 
   void addLearner(int nodeId, String address, long timeoutMillis) {
-    ClusterControl.Members m = engine.members();
+    ClusterControl.Members m = view.members();
     if (m.voters().containsKey(nodeId) || m.learners().containsKey(nodeId)) {
       throw new MembershipException(Code.ALREADY_MEMBER, "node " + nodeId + " is already a member of group '" + groupId
           + "' (at " + (m.voters().containsKey(nodeId) ? m.voters().get(nodeId) : m.learners().get(nodeId)) + ")");
@@ -63,19 +74,19 @@ final class ClusterOps implements AutoCloseable {
       throw new MembershipException(Code.ALREADY_MEMBER, "address " + address + " is already used by a member of group '"
           + groupId + "'");
     }
-    PeerId p = RaftEngine.peer(nodeId, address);
+    PeerId p = PeerAddress.peerId(nodeId, address);
     check(call(timeoutMillis, c -> c.addLearners(groupId, current(), List.of(p))), "add node " + nodeId + " as a learner");
     awaitLocally(c -> c.getLearners().contains(p), timeoutMillis);
     LOG.info("node {} at {} joined group '{}' as a learner", nodeId, address, groupId);
   }
 
   void promote(int nodeId, long timeoutMillis) {
-    ClusterControl.Members m = engine.members();
+    ClusterControl.Members m = view.members();
     if (!m.learners().containsKey(nodeId)) {
       throw new MembershipException(Code.UNKNOWN_NODE, "node " + nodeId + " is not a learner of group '" + groupId + "'"
           + (m.voters().containsKey(nodeId) ? " (it already votes)" : ""));
     }
-    PeerId p = RaftEngine.peer(nodeId, m.learners().get(nodeId));
+    PeerId p = PeerAddress.peerId(nodeId, m.learners().get(nodeId));
     // Not CliService.learner2Follower: it re-adds the peer without its index (our node id), as a
     // peer no node answers to, which then never catches up. The same two steps, with the index kept:
     check(call(timeoutMillis, c -> c.removeLearners(groupId, current(), List.of(p))),
@@ -94,9 +105,9 @@ final class ClusterOps implements AutoCloseable {
   }
 
   void remove(int nodeId, long timeoutMillis) {
-    ClusterControl.Members m = engine.members();
+    ClusterControl.Members m = view.members();
     if (m.learners().containsKey(nodeId)) {
-      PeerId p = RaftEngine.peer(nodeId, m.learners().get(nodeId));
+      PeerId p = PeerAddress.peerId(nodeId, m.learners().get(nodeId));
       check(call(timeoutMillis, c -> c.removeLearners(groupId, current(), List.of(p))), "remove learner " + nodeId);
       awaitLocally(c -> !c.getLearners().contains(p), timeoutMillis);
       return;
@@ -108,25 +119,25 @@ final class ClusterOps implements AutoCloseable {
       throw new MembershipException(Code.WOULD_REMOVE_LAST_VOTER, "node " + nodeId + " is the last voter of group '"
           + groupId + "'; add and promote another node first");
     }
-    PeerId p = RaftEngine.peer(nodeId, m.voters().get(nodeId));
+    PeerId p = PeerAddress.peerId(nodeId, m.voters().get(nodeId));
     check(call(timeoutMillis, c -> c.removePeer(groupId, current(), p)), "remove node " + nodeId);
-    if (p.getIdx() != engine.status().nodeId()) {
+    if (p.getIdx() != nodeId) {
       awaitLocally(c -> !c.contains(p), timeoutMillis);
     }
     LOG.info("node {} left group '{}'", nodeId, groupId);
   }
 
   void transferLeadership(int nodeId, long timeoutMillis) {
-    ClusterControl.Members m = engine.members();
+    ClusterControl.Members m = view.members();
     if (!m.voters().containsKey(nodeId)) {
       throw new MembershipException(Code.UNKNOWN_NODE, "node " + nodeId + " is not a voter of group '" + groupId + "'");
     }
-    PeerId p = RaftEngine.peer(nodeId, m.voters().get(nodeId));
+    PeerId p = PeerAddress.peerId(nodeId, m.voters().get(nodeId));
     check(call(timeoutMillis, c -> c.transferLeader(groupId, current(), p)), "transfer leadership to node " + nodeId);
   }
 
   private Configuration current() {
-    return engine.configuration().copy();
+    return view.configuration().copy();
   }
 
   /**
@@ -141,7 +152,9 @@ final class ClusterOps implements AutoCloseable {
         return s;
       }
       try {
-        Thread.sleep(50);
+        if (!waits.delay(BUSY_RETRY_MILLIS)) {
+          return s; // closed
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return s;
@@ -161,24 +174,28 @@ final class ClusterOps implements AutoCloseable {
         + " (raft error " + s.getRaftError() + "); read the members before retrying", true);
   }
 
+  /**
+   * Waits until this node's configuration shows a committed change. JRaft reports no event for it
+   * (it calls {@code onConfigurationCommitted} only for changes of voters, and passes no learners),
+   * so the timer checks the configuration every 10 ms.
+   */
   private void awaitLocally(Predicate<Configuration> seen, long timeoutMillis) {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-    while (!seen.test(engine.configuration())) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new RetriableException("the change was committed but node " + engine.status().nodeId()
-            + " has not seen it within " + timeoutMillis + " ms", true);
-      }
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new RetriableException("interrupted while waiting for a membership change", true);
-      }
+    boolean ok;
+    try {
+      ok = waits.until(() -> seen.test(view.configuration()), SEEN_CHECK_MILLIS, timeoutMillis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RetriableException("interrupted while waiting for a membership change", true);
+    }
+    if (!ok) {
+      throw new RetriableException("the change was committed but node " + nodeId + " has not seen it within "
+          + timeoutMillis + " ms", true);
     }
   }
 
   @Override
   public synchronized void close() {
+    waits.close(); // a change under way stops waiting
     nudge.close();
     if (cli != null) {
       cli.shutdown();

@@ -43,7 +43,7 @@ final class ConnectionMender implements Replicator.ReplicatorStateListener, Auto
   ConnectionMender(Supplier<ClientService> rpc, LongSupplier clock, String threadName) {
     this.rpc = rpc;
     this.clock = clock;
-    this.worker = Executors.newSingleThreadExecutor(RaftEngine.daemon(threadName));
+    this.worker = Executors.newSingleThreadExecutor(DaemonThreads.named(threadName));
   }
 
   @Override

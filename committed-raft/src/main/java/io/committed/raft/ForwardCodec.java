@@ -15,6 +15,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The wire format of forwarded proposals and their answers, registered with SOFABolt (JRaft's RPC
@@ -39,12 +41,12 @@ final class ForwardCodec extends DefaultCustomSerializer {
   }
 
   static byte[] encode(ForwardRequest r) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + size(r.commands));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + size(r.commands()));
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(VERSION);
-      string(out, r.groupId);
-      out.writeInt(r.commands.length);
-      for (byte[] c : r.commands) {
+      string(out, r.groupId());
+      out.writeInt(r.commands().size());
+      for (byte[] c : r.commands()) {
         out.writeInt(c.length);
         out.write(c);
       }
@@ -56,30 +58,33 @@ final class ForwardCodec extends DefaultCustomSerializer {
 
   static ForwardRequest decodeRequest(byte[] data) throws IOException {
     DataInputStream in = input(data);
-    ForwardRequest r = new ForwardRequest();
-    r.groupId = string(in);
-    int n = count(in, data.length / 4);
-    r.commands = new byte[n][];
-    for (int i = 0; i < n; i++) {
-      r.commands[i] = new byte[count(in, data.length)];
-      in.readFully(r.commands[i]);
+    String groupId = string(in);
+    if (groupId == null) {
+      throw new IOException("damaged forwarded message: no group id");
     }
-    return r;
+    int n = count(in, data.length / 4);
+    List<byte[]> commands = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      byte[] c = new byte[count(in, data.length)];
+      in.readFully(c);
+      commands.add(c);
+    }
+    return new ForwardRequest(groupId, commands);
   }
 
   static byte[] encode(ForwardResponse r) {
-    int n = r.engineIndexes == null ? 0 : r.engineIndexes.length;
+    int n = r.outcomes().size();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + n * 24);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(VERSION);
-      out.writeBoolean(r.notLeader);
+      out.writeBoolean(r.notLeader());
       out.writeInt(n);
-      for (int i = 0; i < n; i++) {
-        out.writeLong(r.engineIndexes[i]);
-        out.writeLong(r.values[i]);
-        string(out, r.rejections[i]);
-        string(out, r.messages[i]);
-        out.writeBoolean(r.outcomeUnknown[i]);
+      for (ForwardResponse.Outcome o : r.outcomes()) {
+        out.writeLong(o.engineIndex());
+        out.writeLong(o.value());
+        string(out, o.rejection());
+        string(out, o.message());
+        out.writeBoolean(o.outcomeUnknown());
       }
     } catch (IOException e) {
       throw new IllegalStateException("cannot encode a forwarded response", e);
@@ -89,25 +94,16 @@ final class ForwardCodec extends DefaultCustomSerializer {
 
   static ForwardResponse decodeResponse(byte[] data) throws IOException {
     DataInputStream in = input(data);
-    ForwardResponse r = new ForwardResponse();
-    r.notLeader = in.readBoolean();
+    boolean notLeader = in.readBoolean();
     int n = count(in, data.length / 17);
-    r.engineIndexes = new long[n];
-    r.values = new long[n];
-    r.rejections = new String[n];
-    r.messages = new String[n];
-    r.outcomeUnknown = new boolean[n];
+    List<ForwardResponse.Outcome> outcomes = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      r.engineIndexes[i] = in.readLong();
-      r.values[i] = in.readLong();
-      r.rejections[i] = string(in);
-      r.messages[i] = string(in);
-      r.outcomeUnknown[i] = in.readBoolean();
+      outcomes.add(new ForwardResponse.Outcome(in.readLong(), in.readLong(), string(in), string(in), in.readBoolean()));
     }
-    return r;
+    return new ForwardResponse(notLeader, outcomes);
   }
 
-  private static int size(byte[][] commands) {
+  private static int size(List<byte[]> commands) {
     long n = 0;
     for (byte[] c : commands) {
       n += 4 + c.length;

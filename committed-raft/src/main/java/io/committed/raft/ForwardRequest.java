@@ -1,16 +1,20 @@
 package io.committed.raft;
 
-import java.io.Serializable;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * Proposals a follower hands to the leader. Wire format between nodes of one release (encoded by
- * {@link ForwardCodec}); not an API.
+ * {@link ForwardCodec}); not an API. SOFABolt finds the codec and the leader's
+ * {@link ForwardProcessor} by this class's name, so it needs neither to be public nor serializable.
+ *
+ * @param groupId the replication group the commands belong to
+ * @param commands the encoded commands, in submission order; the list is copied, the commands are
+ *     not (they can be large, and nothing changes a command once submitted)
  */
-public final class ForwardRequest implements Serializable {
-  private static final long serialVersionUID = 1L;
-
-  /** The replication group the commands belong to. */
-  public String groupId;
-  /** The encoded commands, in submission order. */
-  public byte[][] commands;
+record ForwardRequest(String groupId, List<byte[]> commands) {
+  ForwardRequest {
+    Objects.requireNonNull(groupId, "groupId");
+    commands = List.copyOf(commands);
+  }
 }

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class AppliedWaitersTest {
-  private final RaftEngine.AppliedWaiters waiters = new RaftEngine.AppliedWaiters();
+  private final AtomicLong clock = new AtomicLong(1_000);
+  private final AppliedWaiters waiters = new AppliedWaiters(clock::get);
   private final List<String> events = new ArrayList<>();
 
   private void wait(String name, long index, long deadline) {
@@ -28,14 +31,13 @@ class AppliedWaitersTest {
   }
 
   @Test
-  void reportsAWaiterOlderThanAnInstant() throws Exception {
-    long before = System.nanoTime();
-    assertThat(waiters.waitingSince(before)).isFalse();
+  void reportsAWaiterOlderThanAnInstant() {
+    assertThat(waiters.waitingSince(1_000)).isFalse();
     wait("a", 10, Long.MAX_VALUE);
-    assertThat(waiters.waitingSince(before)).isFalse();
-    assertThat(waiters.waitingSince(System.nanoTime() + 1)).isTrue();
+    assertThat(waiters.waitingSince(1_000)).isFalse();
+    assertThat(waiters.waitingSince(1_001)).isTrue();
     waiters.advance(10);
-    assertThat(waiters.waitingSince(System.nanoTime() + 1)).isFalse();
+    assertThat(waiters.waitingSince(1_001)).isFalse();
   }
 
   @Test
@@ -48,5 +50,32 @@ class AppliedWaitersTest {
     assertThat(events).containsExactly("late expired", "patient failed");
     waiters.advance(20);
     assertThat(events).hasSize(2); // nothing runs twice
+  }
+
+  @Test
+  void aReachedFutureCompletesOnceTheIndexIsAppliedAndAtOnceWhenItAlreadyIs() {
+    CompletableFuture<Void> later = waiters.reached(30);
+    CompletableFuture<Void> sooner = waiters.reached(20);
+    waiters.advance(25);
+    assertThat(sooner).isCompleted();
+    assertThat(later).isNotDone();
+    waiters.advance(30);
+    assertThat(later).isCompleted();
+    assertThat(waiters.reached(7)).isCompleted();
+  }
+
+  @Test
+  void aReachedFutureIsNoWaiterToHurryForAndFailsWhenTheNodeStops() {
+    CompletableFuture<Void> f = waiters.reached(10);
+    clock.addAndGet(1_000_000);
+    assertThat(waiters.waitingSince(clock.get())).isFalse();
+    waiters.expire(Long.MAX_VALUE);
+    assertThat(f).isNotDone();
+    IllegalStateException stopped = new IllegalStateException("stopped");
+    waiters.failAll(stopped);
+    assertThat(f).isCompletedExceptionally();
+    assertThat(waiters.reached(11)).isCompletedExceptionally(); // asked after the node stopped
+    waiters.advance(20);
+    assertThat(events).isEmpty();
   }
 }

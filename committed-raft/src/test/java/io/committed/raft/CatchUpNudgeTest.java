@@ -7,10 +7,10 @@ import com.alipay.sofa.jraft.Node;
 import com.alipay.sofa.jraft.conf.Configuration;
 import com.alipay.sofa.jraft.entity.PeerId;
 import com.alipay.sofa.jraft.entity.Task;
-import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,26 +18,21 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class CatchUpNudgeTest {
-  private static final PeerId JOINING = RaftEngine.peer(4, "127.0.0.1:9004");
+  private static final PeerId JOINING = PeerAddress.peerId(4, "127.0.0.1:9004");
 
   private final AtomicBoolean leader = new AtomicBoolean(true);
   private final List<ByteBuffer> appended = new CopyOnWriteArrayList<>();
   private final AtomicReference<Configuration> conf = new AtomicReference<>(new Configuration(List.of(
-      RaftEngine.peer(1, "127.0.0.1:9001"), RaftEngine.peer(2, "127.0.0.1:9002"), RaftEngine.peer(3, "127.0.0.1:9003"))));
+      PeerAddress.peerId(1, "127.0.0.1:9001"), PeerAddress.peerId(2, "127.0.0.1:9002"), PeerAddress.peerId(3, "127.0.0.1:9003"))));
   private final CatchUpNudge nudge = new CatchUpNudge(fakeNode(), conf::get, 1, "test-catch-up");
 
   private Node fakeNode() {
-    return (Node) Proxy.newProxyInstance(Node.class.getClassLoader(), new Class<?>[] {Node.class}, (p, method, args) -> {
-      switch (method.getName()) {
-        case "isLeader":
-          return leader.get();
-        case "apply":
+    return FakeNode.answering(Map.of(
+        "isLeader", args -> leader.get(),
+        "apply", args -> {
           appended.add(((Task) args[0]).getData());
           return null;
-        default:
-          throw new UnsupportedOperationException(method.getName());
-      }
-    });
+        }));
   }
 
   @AfterEach
@@ -80,16 +75,16 @@ class CatchUpNudgeTest {
 
   @Test
   void leavesMembersFollowersAndStoppedReplicatorsAlone() {
-    PeerId member = RaftEngine.peer(2, "127.0.0.1:9002");
+    PeerId member = PeerAddress.peerId(2, "127.0.0.1:9002");
     nudge.onCreated(member); // a replicator after an election
     Configuration withLearner = conf.get().copy();
-    withLearner.addLearner(RaftEngine.peer(5, "127.0.0.1:9005"));
+    withLearner.addLearner(PeerAddress.peerId(5, "127.0.0.1:9005"));
     conf.set(withLearner);
-    nudge.onCreated(RaftEngine.peer(5, "127.0.0.1:9005")); // a learner's replicator restarted
+    nudge.onCreated(PeerAddress.peerId(5, "127.0.0.1:9005")); // a learner's replicator restarted
     nudge.onDestroyed(JOINING); // JRaft reported this stop before its start
     nudge.onCreated(JOINING);
     leader.set(false);
-    nudge.onCreated(RaftEngine.peer(6, "127.0.0.1:9006"));
+    nudge.onCreated(PeerAddress.peerId(6, "127.0.0.1:9006"));
     assertStill();
     assertThat(appended).isEmpty();
   }

@@ -26,9 +26,7 @@ class ForwardCodecTest {
   @Property
   void aForwardedRequestArrivesAsSent(@ForAll("groups") String group, @ForAll("commands") List<byte[]> commands)
       throws Exception {
-    ForwardRequest sent = new ForwardRequest();
-    sent.groupId = group;
-    sent.commands = commands.toArray(byte[][]::new);
+    ForwardRequest sent = new ForwardRequest(group, commands);
     RpcRequestCommand out = new RpcRequestCommand(sent);
     assertThat(codec.serializeContent(out, null)).isTrue();
 
@@ -37,28 +35,14 @@ class ForwardCodecTest {
     in.setContent(out.getContent());
     assertThat(codec.deserializeContent(in)).isTrue();
     ForwardRequest got = (ForwardRequest) in.getRequestObject();
-    assertThat(got.groupId).isEqualTo(group);
-    assertThat(got.commands).isDeepEqualTo(sent.commands);
+    assertThat(got.groupId()).isEqualTo(group);
+    assertThat(got.commands().toArray(byte[][]::new)).isDeepEqualTo(commands.toArray(byte[][]::new));
   }
 
   @Property
-  void aForwardedAnswerArrivesAsSent(@ForAll boolean notLeader, @ForAll("slots") List<Object[]> slots)
+  void aForwardedAnswerArrivesAsSent(@ForAll boolean notLeader, @ForAll("outcomes") List<ForwardResponse.Outcome> outcomes)
       throws Exception {
-    ForwardResponse sent = new ForwardResponse();
-    sent.notLeader = notLeader;
-    int n = slots.size();
-    sent.engineIndexes = new long[n];
-    sent.values = new long[n];
-    sent.rejections = new String[n];
-    sent.messages = new String[n];
-    sent.outcomeUnknown = new boolean[n];
-    for (int i = 0; i < n; i++) {
-      sent.engineIndexes[i] = (Long) slots.get(i)[0];
-      sent.values[i] = (Long) slots.get(i)[1];
-      sent.rejections[i] = (String) slots.get(i)[2];
-      sent.messages[i] = (String) slots.get(i)[3];
-      sent.outcomeUnknown[i] = (Boolean) slots.get(i)[4];
-    }
+    ForwardResponse sent = new ForwardResponse(notLeader, outcomes);
     RpcResponseCommand out = new RpcResponseCommand(sent);
     assertThat(codec.serializeContent(out)).isTrue();
 
@@ -66,7 +50,7 @@ class ForwardCodecTest {
     in.setResponseClass(ForwardResponse.class.getName());
     in.setContent(out.getContent());
     assertThat(codec.deserializeContent(in, null)).isTrue();
-    assertThat(in.getResponseObject()).usingRecursiveComparison().isEqualTo(sent);
+    assertThat(in.getResponseObject()).isEqualTo(sent);
   }
 
   @Example
@@ -89,9 +73,7 @@ class ForwardCodecTest {
 
   @Example
   void aTruncatedMessageIsRefused() {
-    ForwardRequest sent = new ForwardRequest();
-    sent.groupId = "g";
-    sent.commands = new byte[][] {{1, 2, 3}};
+    ForwardRequest sent = new ForwardRequest("g", List.of(new byte[] {1, 2, 3}));
     byte[] whole = ForwardCodec.encode(sent);
     RpcRequestCommand in = new RpcRequestCommand();
     in.setRequestClass(ForwardRequest.class.getName());
@@ -110,9 +92,21 @@ class ForwardCodecTest {
   }
 
   @Provide
-  Arbitrary<List<Object[]>> slots() {
+  Arbitrary<List<ForwardResponse.Outcome>> outcomes() {
     Arbitrary<String> text = Arbitraries.strings().ofMaxLength(60).injectNull(0.3);
     return Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), text, text, Arbitraries.of(true, false))
-        .as((a, b, c, d, e) -> new Object[] {a, b, c, d, e}).list().ofMaxSize(30);
+        .as(ForwardResponse.Outcome::new).list().ofMaxSize(30);
+  }
+
+  @Example
+  void messagesAreImmutable() {
+    List<byte[]> commands = new java.util.ArrayList<>(List.of(new byte[] {1}));
+    ForwardRequest request = new ForwardRequest("g", commands);
+    commands.add(new byte[] {2});
+    assertThat(request.commands()).hasSize(1);
+    assertThatThrownBy(() -> request.commands().add(new byte[0])).isInstanceOf(UnsupportedOperationException.class);
+    ForwardResponse answer = new ForwardResponse(false, List.of(new ForwardResponse.Outcome(1, 2, null, null, false)));
+    assertThatThrownBy(() -> answer.outcomes().clear()).isInstanceOf(UnsupportedOperationException.class);
+    assertThat(ForwardResponse.notTheLeader().outcomes()).isEmpty();
   }
 }

@@ -1,8 +1,8 @@
 package io.committed.internal.memory;
 
-import io.committed.api.LogClosedException;
 import io.committed.engine.ApplyResult;
 import io.committed.engine.EngineConfig;
+import io.committed.engine.EngineLifecycle;
 import io.committed.engine.EngineStatus;
 import io.committed.engine.EventLog;
 import io.committed.engine.LogEngine;
@@ -12,11 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,17 +36,16 @@ public final class InMemoryEngine implements LogEngine {
   private final EngineConfig config;
   private final MemoryEventLog events = new MemoryEventLog();
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-  private final AtomicBoolean started = new AtomicBoolean();
-  private final AtomicBoolean closed = new AtomicBoolean();
-  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
-  private final ExecutorService callbacks;
+  private final EngineLifecycle lifecycle;
+  /** Orders submissions against close: close() cannot slip between a submission's check and its add. */
+  private final ReentrantReadWriteLock closing = new ReentrantReadWriteLock();
   private volatile ReplicatedStateMachine stateMachine;
   private volatile long appliedIndex;
   private volatile Thread applyThread;
 
   public InMemoryEngine(EngineConfig config) {
     this.config = config;
-    this.callbacks = Executors.newSingleThreadExecutor(Threads.daemonFactory("committed-callbacks-" + config.groupId()));
+    this.lifecycle = new EngineLifecycle(config.groupId(), "committed-callbacks-" + config.groupId());
   }
 
   @Override
@@ -59,9 +55,7 @@ public final class InMemoryEngine implements LogEngine {
 
   @Override
   public void start(ReplicatedStateMachine sm) {
-    if (!started.compareAndSet(false, true)) {
-      throw new IllegalStateException("engine already started");
-    }
+    lifecycle.start();
     this.stateMachine = sm;
     Thread t = Threads.daemon(this::applyLoop, "committed-apply-" + config.groupId());
     applyThread = t;
@@ -71,15 +65,15 @@ public final class InMemoryEngine implements LogEngine {
   @Override
   public CompletableFuture<ApplyResult> submit(byte[] command) {
     CompletableFuture<ApplyResult> f = new CompletableFuture<>();
-    lifecycle.readLock().lock(); // close() cannot slip between the check and the add
+    closing.readLock().lock();
     try {
-      if (closed.get()) {
-        f.completeExceptionally(new LogClosedException("log '" + config.groupId() + "' is closed"));
+      if (lifecycle.isClosed()) {
+        f.completeExceptionally(lifecycle.closedException());
       } else {
         queue.add(new Pending(command, f));
       }
     } finally {
-      lifecycle.readLock().unlock();
+      closing.readLock().unlock();
     }
     return f;
   }
@@ -105,11 +99,11 @@ public final class InMemoryEngine implements LogEngine {
             LOG.error("apply failed at engine index {}; the log stops", engineIndex, e);
             done.add(new Done(p.future(), null, e));
             completeAll(done);
-            lifecycle.writeLock().lock();
+            closing.writeLock().lock();
             try {
-              closed.set(true);
+              lifecycle.close();
             } finally {
-              lifecycle.writeLock().unlock();
+              closing.writeLock().unlock();
             }
             failRemaining();
             return;
@@ -132,7 +126,7 @@ public final class InMemoryEngine implements LogEngine {
       return;
     }
     List<Done> toComplete = done;
-    callbacks.execute(() -> {
+    lifecycle.callbacks().execute(() -> {
       for (Done d : toComplete) {
         if (d.error() != null) {
           d.future().completeExceptionally(d.error());
@@ -147,14 +141,14 @@ public final class InMemoryEngine implements LogEngine {
     Pending p;
     while ((p = queue.poll()) != null) {
       if (p != STOP) {
-        p.future().completeExceptionally(new LogClosedException("log '" + config.groupId() + "' is closed"));
+        p.future().completeExceptionally(lifecycle.closedException());
       }
     }
   }
 
   @Override
   public boolean isLeader() {
-    return started.get() && !closed.get();
+    return lifecycle.isRunning();
   }
 
   @Override
@@ -167,14 +161,14 @@ public final class InMemoryEngine implements LogEngine {
 
   @Override
   public void close() {
-    lifecycle.writeLock().lock();
+    closing.writeLock().lock();
     try {
-      if (!closed.compareAndSet(false, true)) {
+      if (!lifecycle.close()) {
         return;
       }
       queue.add(STOP); // everything submitted before close is applied first, nothing after it
     } finally {
-      lifecycle.writeLock().unlock();
+      closing.writeLock().unlock();
     }
     Thread t = applyThread;
     if (t != null) {
@@ -185,12 +179,7 @@ public final class InMemoryEngine implements LogEngine {
       }
     }
     failRemaining();
-    callbacks.shutdown();
-    try {
-      callbacks.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    lifecycle.shutdownCallbacks();
     events.close();
   }
 }
