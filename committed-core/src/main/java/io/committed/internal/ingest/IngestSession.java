@@ -1,8 +1,10 @@
 package io.committed.internal.ingest;
 
+import io.committed.CommittedLog;
 import io.committed.ConfigDocument;
 import io.committed.ConfigKind;
 import io.committed.api.CommittedException;
+import io.committed.api.NotFoundException;
 import io.committed.api.Proposal;
 import io.committed.api.ProposalRejectedException;
 import io.committed.api.RetriableException;
@@ -77,6 +79,21 @@ public final class IngestSession implements IngestContext, LiveKeyScan {
     this.doc = PluginDocument.of(ConfigKind.INGESTABLE, root);
     this.stopping = stopping;
     this.events = events;
+  }
+
+  /**
+   * A session on the current config of ingestable {@code ingestableId} of {@code log}: what the
+   * testkit gives plug-in tests. The log must be one that Committed's builder started.
+   *
+   * @throws io.committed.api.NotFoundException when the ingestable is not defined
+   */
+  public static IngestSession open(CommittedLog log, String ingestableId, BooleanSupplier stopping, Events events) {
+    if (!(log instanceof IngestHost host)) {
+      throw new IllegalArgumentException("not a log started by Committed's builder: " + log.getClass().getName());
+    }
+    ConfigDocument doc = host.state().currentConfig(ConfigKind.INGESTABLE, ingestableId).orElseThrow(() ->
+        new NotFoundException("ingestable '" + ingestableId + "' is not defined"));
+    return new IngestSession(host, doc, stopping, events);
   }
 
   /** The factory the config names. */
