@@ -3,7 +3,6 @@ package io.committed.spi;
 import io.committed.api.Proposal;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 
 /**
  * What an {@link Ingestable} is given: its config, where it stands, and the way to commit source
@@ -42,35 +41,13 @@ public interface IngestContext {
   CompletableFuture<Long> commitPosition(SourcePosition position);
 
   /**
-   * Calls {@code action} with every key of {@code typeId} that is live in the log: whose last
-   * entity in the log is an upsert, not a delete. Lets an ingestable that copies a source again
-   * find the keys the source no longer has, and propose their deletes.
-   *
-   * <ul>
-   *   <li><b>Thread:</b> call it from the ingestable's own thread (the one in {@link
-   *       Ingestable#run}); it blocks until the scan is complete, then calls {@code action} on
-   *       that same thread, once per key, in no particular order. {@code action} may call {@link
-   *       #propose}.
-   *   <li><b>What it sees:</b> the entries applied on this node when the call starts, of every
-   *       writer, not only this ingestable; later entries are not seen. This run's own proposals
-   *       are included once their futures have completed (wait for them first).
-   *   <li><b>Cost:</b> it reads and decodes the whole log, from entry 1, every time it is called,
-   *       and holds the live keys of the type in memory (about the number of live keys times
-   *       their size plus about 100 bytes each) until it returns. Meant for rare events, such as
-   *       a re-snapshot, not for every transaction.
-   *   <li>Each key is a fresh array that {@code action} may keep.
-   * </ul>
-   *
-   * <p>The default throws {@link UnsupportedOperationException}: a context that cannot read its
-   * log. Committed's own context implements it.
-   *
-   * @param typeId the type whose live keys are wanted
-   * @param action called once per live key
-   * @throws UnsupportedOperationException when this context cannot read the log
-   * @throws io.committed.api.CommittedException when the log cannot be read (e.g. it is closed)
+   * The scan of the keys that are live in this context's log, when the context can read its log
+   * (Committed's own contexts can; a hand-made context for a unit test may not). An ingestable that
+   * needs it and finds it empty should fail with a {@link PermanentIngestException} that says so.
+   * The default: empty.
    */
-  default void forEachLiveKey(String typeId, Consumer<byte[]> action) {
-    throw new UnsupportedOperationException("this ingest context cannot list the live keys of the log");
+  default Optional<LiveKeyScan> liveKeys() {
+    return Optional.empty();
   }
 
   /** True once the supervisor wants {@link Ingestable#run} to return (stop, leadership moved). */

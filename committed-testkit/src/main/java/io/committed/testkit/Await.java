@@ -3,11 +3,11 @@ package io.committed.testkit;
 import io.committed.CommittedLog;
 import io.committed.SyncableStatus;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
-/** Waiting on a log in tests, with a deadline, polling every few milliseconds. */
+/** Waiting on a log in tests, with a deadline, polling every few milliseconds (through Awaitility). */
 public final class Await {
   private Await() {}
 
@@ -17,15 +17,11 @@ public final class Await {
    * @throws AssertionError naming {@code what} when {@code timeout} passes first
    */
   public static void until(String what, Duration timeout, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-      if (Thread.interrupted()) {
-        throw new AssertionError("interrupted while waiting for " + what);
-      }
+    try {
+      Awaitility.await(what).atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+          .until(condition::getAsBoolean);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("timed out after " + timeout + " waiting for " + what, e);
     }
   }
 

@@ -9,20 +9,20 @@ import io.committed.spi.Syncable;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 
 /**
  * The contract run against a tiny key-value syncable, which is also the shape the README's
  * "write your own Syncable" example takes.
  */
-class MapSyncableContractTest extends SyncableContract {
+class MapSyncableContractTest
+    implements ResumableSyncableContract, BadDataSyncableContract, UnreachableTargetSyncableContract {
   private final Map<String, String> rows = new TreeMap<>();
   private long lastIndex;
   private boolean down;
 
   @Override
-  protected Syncable newSyncable() {
+  public Syncable newSyncable() {
     return new ResumableSyncable() {
       @Override
       public long lastSyncedIndex() {
@@ -59,24 +59,23 @@ class MapSyncableContractTest extends SyncableContract {
   }
 
   @Override
-  protected Map<String, String> targetState() {
+  public Map<String, String> targetState() {
     return Map.copyOf(rows);
   }
 
   @Override
-  protected Optional<LogEntry> permanentlyBadEntry(long index) {
-    return Optional.of(new LogEntry(index, java.time.Instant.EPOCH,
-        Proposal.of(Entity.upsert(TYPE, "bad", "{\"id\":\"bad\",\"n\":-1}")), Map.of()));
+  public LogEntry permanentlyBadEntry(long index) {
+    return new LogEntry(index, java.time.Instant.EPOCH,
+        Proposal.of(Entity.upsert(ContractEntries.TYPE, "bad", "{\"id\":\"bad\",\"n\":-1}")), Map.of());
   }
 
   @Override
-  protected boolean breakTarget() {
+  public void breakTarget() {
     down = true;
-    return true;
   }
 
   @Override
-  protected void repairTarget() {
+  public void repairTarget() {
     down = false;
   }
 }

@@ -6,16 +6,16 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The example syncable passes the testkit's contract, as users' syncables should. */
-class KeyValueSyncableContractTest extends SyncableContract {
+class KeyValueSyncableContractTest implements SyncableContract {
   private final Map<String, String> target = new ConcurrentHashMap<>();
 
   @Override
-  protected Syncable newSyncable() {
+  public Syncable newSyncable() {
     return new KeyValueSyncable(target);
   }
 
   @Override
-  protected Map<String, String> targetState() {
+  public Map<String, String> targetState() {
     return Map.copyOf(target);
   }
 }

@@ -3,13 +3,16 @@ package io.committed.internal.ingest;
 import io.committed.ConfigDocument;
 import io.committed.ConfigKind;
 import io.committed.IngestableStatus;
+import io.committed.internal.ControlLoop;
 import io.committed.internal.state.StateMachine;
+import io.committed.internal.sync.TaskScheduler;
+import io.committed.internal.sync.ThreadScheduler;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import io.committed.internal.ControlLoop;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,18 +23,24 @@ import org.slf4j.LoggerFactory;
 public final class IngestManager {
   private static final Logger LOG = LoggerFactory.getLogger(IngestManager.class);
 
-  private final String groupId;
   private final IngestHost host;
   private final IngestSettings settings;
+  private final Function<String, TaskScheduler> schedulers;
   private final ControlLoop control;
   private final Map<String, IngestRunner> runners = new ConcurrentHashMap<>();
   private volatile boolean leader;
   private volatile boolean closed;
 
   public IngestManager(String groupId, IngestHost host, IngestSettings settings) {
-    this.groupId = groupId;
+    this(groupId, host, settings, id -> new ThreadScheduler("committed-ingest-" + groupId + "-" + id));
+  }
+
+  /** With the scheduler each runner gets, by ingestable id: its own thread in production. */
+  public IngestManager(String groupId, IngestHost host, IngestSettings settings,
+      Function<String, TaskScheduler> schedulers) {
     this.host = host;
     this.settings = settings;
+    this.schedulers = schedulers;
     this.control = new ControlLoop("committed-ingest-control-" + groupId, LOG);
   }
 
@@ -92,7 +101,7 @@ public final class IngestManager {
       running = null;
     }
     if (running == null && doc.isPresent()) {
-      IngestRunner r = new IngestRunner(groupId, doc.get(), host, settings);
+      IngestRunner r = new IngestRunner(doc.get(), host, settings, schedulers.apply(id));
       runners.put(id, r);
       r.start();
       LOG.info("started ingestable '{}' (version {})", id, doc.get().version());

@@ -20,4 +20,12 @@ public interface TaskScheduler {
    * @return true when the running task (if any) finished within the grace period
    */
   boolean shutdown(Duration grace);
+
+  /**
+   * Stops at once: queued tasks are dropped, a running task is interrupted now and given
+   * {@code grace} to return.
+   *
+   * @return true when the running task (if any) returned within the grace period
+   */
+  boolean shutdownNow(Duration grace);
 }

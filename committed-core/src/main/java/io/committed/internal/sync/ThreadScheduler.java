@@ -48,4 +48,15 @@ public final class ThreadScheduler implements TaskScheduler {
       return false;
     }
   }
+
+  @Override
+  public boolean shutdownNow(Duration grace) {
+    executor.shutdownNow();
+    try {
+      return executor.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
 }

@@ -83,8 +83,8 @@ class FakeSource implements IngestableFactory {
     if (!ctx.stopRequested()) {
       acknowledged = transactions;
     }
-    while (!ctx.stopRequested()) {
-      Thread.sleep(5); // caught up; a real source would block on its stream here
+    if (!ctx.stopRequested()) {
+      new java.util.concurrent.CountDownLatch(1).await(); // caught up: blocks, as on a stream, until interrupted
     }
   }
 }

@@ -7,7 +7,7 @@ import java.util.PriorityQueue;
  * A {@link TaskScheduler} that runs tasks only when the test says so, on the test's thread,
  * moving a {@link FakeClock} forward to the next delayed task when nothing else is due.
  */
-final class ManualScheduler implements TaskScheduler {
+public final class ManualScheduler implements TaskScheduler {
   private record Task(long due, long seq, Runnable run) {}
 
   private final FakeClock clock;
@@ -17,7 +17,7 @@ final class ManualScheduler implements TaskScheduler {
   private boolean shutdown;
   private Duration totalDelay = Duration.ZERO;
 
-  ManualScheduler(FakeClock clock) {
+  public ManualScheduler(FakeClock clock) {
     this.clock = clock;
   }
 
@@ -52,13 +52,20 @@ final class ManualScheduler implements TaskScheduler {
     return true;
   }
 
+  @Override
+  public boolean shutdownNow(Duration grace) {
+    tasks.clear();
+    shutdown = true;
+    return true;
+  }
+
   /**
    * Runs tasks, advancing the clock to each delayed one, until none is left or {@code maxTasks}
    * ran.
    *
    * @return how many tasks ran
    */
-  int runUntilIdle(int maxTasks) {
+  public int runUntilIdle(int maxTasks) {
     int ran = 0;
     while (!tasks.isEmpty() && ran < maxTasks) {
       Task t = tasks.poll();
@@ -74,7 +81,7 @@ final class ManualScheduler implements TaskScheduler {
     return ran;
   }
 
-  boolean idle() {
+  public boolean idle() {
     return tasks.isEmpty();
   }
 

@@ -4,11 +4,13 @@ import io.committed.api.Entity;
 import io.committed.api.LogEntry;
 import io.committed.api.Proposal;
 import io.committed.spi.Syncable;
-import io.committed.testkit.SyncableContract;
+import io.committed.testkit.BadDataSyncableContract;
+import io.committed.testkit.ContractEntries;
+import io.committed.testkit.ResumableSyncableContract;
+import io.committed.testkit.UnreachableTargetSyncableContract;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The testkit's {@link SyncableContract} against the SQL syncable, one table per test in the
  * class's database. Subclasses name the target.
  */
-abstract class SqlContractSupport extends SyncableContract {
+abstract class SqlContractSupport
+    implements ResumableSyncableContract, BadDataSyncableContract, UnreachableTargetSyncableContract {
   private static final AtomicInteger TABLES = new AtomicInteger();
 
   private final String table = "contract_" + TABLES.incrementAndGet();
@@ -51,14 +54,14 @@ abstract class SqlContractSupport extends SyncableContract {
   }
 
   @Override
-  protected Syncable newSyncable() {
+  public Syncable newSyncable() {
     TestTarget t = target();
     String db = broken ? t.databaseToml(t.unreachableConnectionString()) : t.databaseToml();
     return factory.create(t.context("contract-" + table, syncableToml(), db));
   }
 
   @Override
-  protected Map<String, String> targetState() throws Exception {
+  public Map<String, String> targetState() throws Exception {
     Map<String, String> state = new TreeMap<>();
     for (List<Object> row : target().query("SELECT id, n, name FROM " + table)) {
       state.put((String) row.get(0), "n=" + row.get(1) + ",name=" + row.get(2));
@@ -68,20 +71,19 @@ abstract class SqlContractSupport extends SyncableContract {
 
   /** A number too large for the INT column: the database refuses it (out of range, SQLSTATE 22003). */
   @Override
-  protected Optional<LogEntry> permanentlyBadEntry(long index) {
+  public LogEntry permanentlyBadEntry(long index) {
     String json = "{\"id\":\"bad\",\"n\":99999999999,\"name\":\"too large\"}";
-    return Optional.of(new LogEntry(index, Instant.parse("2026-01-01T00:00:00Z"),
-        Proposal.of(Entity.upsert(TYPE, "bad", json)), Map.of(TYPE, 1)));
+    return new LogEntry(index, Instant.parse("2026-01-01T00:00:00Z"),
+        Proposal.of(Entity.upsert(ContractEntries.TYPE, "bad", json)), Map.of(ContractEntries.TYPE, 1));
   }
 
   @Override
-  protected boolean breakTarget() {
+  public void breakTarget() {
     broken = true;
-    return true;
   }
 
   @Override
-  protected void repairTarget() {
+  public void repairTarget() {
     broken = false;
   }
 }

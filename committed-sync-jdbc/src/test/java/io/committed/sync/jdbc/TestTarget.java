@@ -1,16 +1,8 @@
 package io.committed.sync.jdbc;
 
-import io.committed.ConfigFormat;
-import io.committed.ConfigKind;
-import io.committed.internal.config.Documents;
-import io.committed.internal.config.EnvResolver;
-import io.committed.internal.config.NodeConfig;
-import io.committed.internal.config.PluginDocument;
-import io.committed.internal.sync.DefaultSyncableContext;
-import io.committed.spi.PluginConfig;
 import io.committed.spi.SyncableContext;
 import io.committed.testkit.TestDatabases;
-import java.nio.charset.StandardCharsets;
+import io.committed.testkit.TestSyncableContext;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -20,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -123,16 +114,8 @@ public final class TestTarget implements AutoCloseable {
 
   /** A context with the given database document as "target". */
   public SyncableContext context(String syncableId, String syncableToml, String databaseToml) {
-    Map<String, String> env = environment();
-    EnvResolver resolver = new EnvResolver(env::get, true);
-    NodeConfig root = NodeConfig.root(Documents.parse(ConfigFormat.TOML, syncableToml.getBytes(StandardCharsets.UTF_8)),
-        resolver);
-    PluginDocument doc = PluginDocument.of(ConfigKind.SYNCABLE, root);
-    PluginConfig db = PluginDocument.of(ConfigKind.DATABASE,
-        NodeConfig.root(Documents.parse(ConfigFormat.TOML, databaseToml.getBytes(StandardCharsets.UTF_8)), resolver))
-        .section();
-    return new DefaultSyncableContext(syncableId, root, doc.section(), doc.topics(),
-        id -> id.equals("target") ? Optional.of(db) : Optional.empty());
+    return TestSyncableContext.builder().syncableId(syncableId).document(syncableToml)
+        .database("target", databaseToml).environment(environment()).build();
   }
 
   public Connection connect() throws SQLException {
@@ -192,7 +175,23 @@ public final class TestTarget implements AutoCloseable {
       }
       return killed;
     }
-    throw new UnsupportedOperationException("cannot kill H2 in-memory sessions");
+    // H2: abort the other sessions of this in-memory database (their next statement fails)
+    int killed = 0;
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      List<Long> ids = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery("SELECT SESSION_ID FROM INFORMATION_SCHEMA.SESSIONS"
+          + " WHERE SESSION_ID <> SESSION_ID()")) {
+        while (rs.next()) {
+          ids.add(rs.getLong(1));
+        }
+      }
+      for (long id : ids) {
+        try (ResultSet rs = s.executeQuery("SELECT ABORT_SESSION(" + id + ")")) {
+          killed += rs.next() && rs.getBoolean(1) ? 1 : 0;
+        }
+      }
+    }
+    return killed;
   }
 
   @Override

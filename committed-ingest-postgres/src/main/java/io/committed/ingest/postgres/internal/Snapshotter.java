@@ -5,6 +5,8 @@ import io.committed.api.Proposal;
 import io.committed.ingest.postgres.internal.PgOutput.Tuple;
 import io.committed.spi.IngestContext;
 import io.committed.spi.IngestStatus;
+import io.committed.spi.LiveKeyScan;
+import io.committed.spi.PermanentIngestException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -121,7 +123,10 @@ final class Snapshotter {
     pipeline.awaitAll(() -> { }, 1000);
     status(copied, "deleting keys of topic '" + topic.topic() + "' the tables no longer have");
     ResumeState[] state = {copied};
-    ctx.forEachLiveKey(topic.topic(), key -> keys.live(key, batch -> {
+    LiveKeyScan scan = ctx.liveKeys().orElseThrow(() -> new PermanentIngestException("ingestable '"
+        + ctx.ingestableId() + "' must delete the keys a re-snapshot did not copy, and its context cannot list the"
+        + " live keys of the log"));
+    scan.forEachLiveKey(topic.topic(), key -> keys.live(key, batch -> {
       state[0] = state[0].deleted(batch.size());
       Proposal p = new Proposal(batch);
       pipeline.add(0, p.payloadBytes(), ctx.propose(p, state[0].position(0)));

@@ -3,12 +3,9 @@ package io.committed.ingest.postgres.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.committed.ConfigFormat;
 import io.committed.api.ConfigException;
-import io.committed.internal.config.Documents;
-import io.committed.internal.config.EnvResolver;
-import io.committed.internal.config.NodeConfig;
-import java.nio.charset.StandardCharsets;
+import io.committed.spi.PluginConfig;
+import io.committed.testkit.TestPluginConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +16,9 @@ class PgSettingsTest {
   private static final String URL = "connectionString = \"jdbc:postgresql://db:5432/shop?user=cdc&password=${PW}\"\n";
 
   static PgSettings parse(String sql) {
-    NodeConfig root = NodeConfig.root(Documents.parse(ConfigFormat.TOML,
-        ("[ingestable]\ntype = \"sql\"\n[sql]\ndialect = \"postgres\"\n" + sql).getBytes(StandardCharsets.UTF_8)),
-        new EnvResolver(n -> n.equals("PW") ? "secret" : null, true));
-    return PgSettings.parse("Orders-1", root.table("sql").orElseThrow());
+    PluginConfig root = TestPluginConfig.of("[ingestable]\ntype = \"sql\"\n[sql]\ndialect = \"postgres\"\n" + sql,
+        Map.of("PW", "secret"));
+    return PgSettings.parse("Orders-1", root.section("sql").orElseThrow());
   }
 
   static ConfigException error(String sql) {
