@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.committed.api.Entity;
+import io.committed.api.JsonSyntax;
 import io.committed.api.LogEntry;
 import io.committed.api.Proposal;
 import io.committed.api.ProposalRejectedException;
@@ -264,7 +265,7 @@ public final class ProposalCodec {
     }
     if (!e.delete()) {
       byte[] data = e.data();
-      if (isJsonValue(data)) {
+      if (JsonSyntax.isValue(data)) {
         g.writeFieldName("data");
         g.writeRawValue(new String(data, StandardCharsets.UTF_8));
       } else {
@@ -281,22 +282,6 @@ public final class ProposalCodec {
           .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
       return true;
     } catch (CharacterCodingException e) {
-      return false;
-    }
-  }
-
-  /** True when {@code bytes} are exactly one JSON value in UTF-8 (whitespace around it allowed). */
-  static boolean isJsonValue(byte[] bytes) {
-    if (bytes.length == 0 || !isUtf8(bytes)) {
-      return false;
-    }
-    try (JsonParser p = Json.FACTORY.createParser(bytes)) {
-      if (p.nextToken() == null) {
-        return false;
-      }
-      p.skipChildren();
-      return p.nextToken() == null;
-    } catch (IOException e) {
       return false;
     }
   }

@@ -67,7 +67,7 @@ class ProposalCodecProperties {
     Arbitrary<Object> key = Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(20).map(s -> (Object) s),
         Arbitraries.bytes().array(byte[].class).ofMaxSize(16).map(b -> (Object) b));
     Arbitrary<Object> data = Arbitraries.oneOf(json().map(j -> (Object) j),
-        Arbitraries.bytes().array(byte[].class).ofMaxSize(32).filter(b -> !ProposalCodec.isJsonValue(b))
+        Arbitraries.bytes().array(byte[].class).ofMaxSize(32).filter(b -> !io.committed.api.JsonSyntax.isValue(b))
             .map(b -> (Object) b), // binary data; JSON data comes from json(), compact as the log stores it
         Arbitraries.just((Object) "delete"));
     return Combinators.combine(type, key, data, Arbitraries.of("typeId", "TYPEID", "typeid")).as((t, k, d, tf) -> {

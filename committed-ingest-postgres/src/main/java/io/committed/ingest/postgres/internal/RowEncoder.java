@@ -2,8 +2,8 @@ package io.committed.ingest.postgres.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
 import io.committed.api.EntityKeys;
+import io.committed.api.JsonSyntax;
 import io.committed.ingest.postgres.internal.PgOutput.Column;
 import io.committed.ingest.postgres.internal.PgOutput.Tuple;
 import java.io.ByteArrayOutputStream;
@@ -166,7 +166,7 @@ public final class RowEncoder {
         } else if (row.isUnchanged(i)) {
           throw new IllegalStateException("unchanged TOAST value of " + table + "." + columns.get(i).name()
               + " was not filled in");
-        } else if (checkJson[d] && !isJson(row.values()[i])) {
+        } else if (checkJson[d] && !JsonSyntax.isValue(row.values()[i])) {
           if (!warnedBadJson) {
             warnedBadJson = true;
             LOG.warn("column {}.{} is listed in jsonColumns but holds text that is not JSON: writing it as a string",
@@ -184,18 +184,6 @@ public final class RowEncoder {
       throw new IllegalStateException("cannot convert a row of " + table + ": " + e.getMessage(), e);
     }
     return buffer.toByteArray();
-  }
-
-  private static boolean isJson(String text) {
-    try (JsonParser p = JSON.createParser(text)) {
-      if (p.nextToken() == null) {
-        return false;
-      }
-      p.skipChildren();
-      return p.nextToken() == null;
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   private int indexOf(String name) {
