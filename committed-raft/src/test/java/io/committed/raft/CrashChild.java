@@ -4,6 +4,7 @@ import io.committed.Committed;
 import io.committed.CommittedLog;
 import io.committed.api.Entity;
 import io.committed.api.Proposal;
+import io.committed.testkit.LogFixtures;
 import java.nio.file.Path;
 import java.util.concurrent.Semaphore;
 
@@ -29,7 +30,7 @@ public final class CrashChild {
     }
     CommittedLog log = Committed.builder().nodeId(1).peers("1=127.0.0.1:" + port).dataDir(dir).start();
     if (log.types().get("t").isEmpty()) {
-      log.types().define("t", "[type]\nname = \"t\"\n");
+      LogFixtures.defineTypes(log, "t");
     }
     System.out.println("READY " + log.lastIndex());
     System.out.flush();

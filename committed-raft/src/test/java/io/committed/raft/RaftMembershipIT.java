@@ -9,6 +9,7 @@ import io.committed.CommittedLog;
 import io.committed.MembershipException;
 import io.committed.api.Entity;
 import io.committed.api.Proposal;
+import io.committed.testkit.LogFixtures;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ class RaftMembershipIT {
     try (RaftCluster cluster = new RaftCluster(dir, 3)) {
       int leader = cluster.startAll().awaitLeader();
       CommittedLog log = cluster.log(leader);
-      log.types().define("t", "[type]\nname = \"t\"\n");
+      LogFixtures.defineTypes(log, "t");
       for (int i = 0; i < 500; i++) {
         log.propose(Proposal.of(Entity.upsert("t", "k" + i, "{}")));
       }
@@ -82,7 +83,7 @@ class RaftMembershipIT {
       cluster.customize(b -> b.operationTimeout(Duration.ofSeconds(8)));
       int leader = cluster.startAll().awaitLeader();
       CommittedLog log = cluster.log(leader);
-      log.types().define("t", "[type]\nname = \"t\"\n");
+      LogFixtures.defineTypes(log, "t");
       CatchUpRace.answerFirst(log);
       for (int round = 0; round < rounds; round++) {
         int id = 4 + round;

@@ -6,6 +6,7 @@ import io.committed.CommittedLog;
 import io.committed.api.Entity;
 import io.committed.api.LogEntry;
 import io.committed.api.Proposal;
+import io.committed.testkit.LogFixtures;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +41,7 @@ class RaftPartitionIT {
     cluster = new RaftCluster(dir, 3).customize(b -> b.engineOption("leaderWaitMs", "3000"));
     proxies = cluster.withProxies();
     int leader = cluster.startAll().awaitLeader();
-    cluster.log(leader).types().define("t", "[type]\nname = \"t\"\n");
+    LogFixtures.defineTypes(cluster.log(leader), "t");
     return leader;
   }
 

@@ -6,6 +6,7 @@ import io.committed.CommittedLog;
 import io.committed.api.Entity;
 import io.committed.api.LogEntry;
 import io.committed.api.Proposal;
+import io.committed.testkit.LogFixtures;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ class RaftResilienceIT {
     cluster = new RaftCluster(dir, 3).customize(b -> b.engineOption("snapshotIntervalSeconds", snapshotSeconds)
         .engineOption("segmentEntries", "1000"));
     int leader = cluster.startAll().awaitLeader();
-    cluster.log(leader).types().define(TYPE, "[type]\nname = \"" + TYPE + "\"\n");
+    LogFixtures.defineTypes(cluster.log(leader), TYPE);
     return cluster;
   }
 
@@ -226,7 +227,7 @@ class RaftResilienceIT {
     for (int round = 0; round < 5; round++) {
       String type = "fresh" + round;
       int definer = 1 + (round % 3);
-      cluster.log(definer).types().define(type, "[type]\nname = \"" + type + "\"\n");
+      LogFixtures.defineTypes(cluster.log(definer), type);
       for (int other = 1; other <= 3; other++) {
         if (other != definer) {
           // no waiting: a follower that has not applied the definition yet catches up before refusing

@@ -172,7 +172,7 @@ public final class TestIngestLog implements AutoCloseable {
       CommittedLog log = b.start();
       try {
         for (String t : types) {
-          log.types().define(t, "[type]\nname = \"" + t + "\"\n");
+          LogFixtures.defineTypes(log, t);
         }
         log.ingestables().define(ingestableId, document);
       } catch (RuntimeException e) {

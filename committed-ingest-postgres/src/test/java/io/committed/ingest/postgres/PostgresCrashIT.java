@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.committed.CommittedLog;
 import io.committed.api.LogEntry;
+import io.committed.testkit.LogFixtures;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -45,7 +46,7 @@ class PostgresCrashIT {
     Random random = new Random(seed);
     pg.sql("create table seq (n int primary key, other int)", "create table seq_side (n int primary key)");
     CommittedLog log = pg.startLog();
-    log.types().define("seq", "[type]\nname = \"seq\"");
+    LogFixtures.defineTypes(log, "seq");
     log.ingestables().define("crash", pg.config("crash", "seq", "[\"seq\"]", "", ""));
     PgHarness.awaitStreaming(log, "crash");
 

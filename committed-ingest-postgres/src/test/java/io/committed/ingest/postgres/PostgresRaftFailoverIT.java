@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.committed.Committed;
 import io.committed.CommittedLog;
 import io.committed.api.LogEntry;
+import io.committed.testkit.LogFixtures;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -82,7 +83,7 @@ class PostgresRaftFailoverIT {
     pg.sql("create table seq (n int primary key, other int)");
     IntStream.rangeClosed(1, 3).parallel().forEach(this::startNode);
     CommittedLog first = nodes.get(awaitLeader());
-    first.types().define("seq", "[type]\nname = \"seq\"");
+    LogFixtures.defineTypes(first, "seq");
     first.ingestables().define("fail", pg.config("fail", "seq", "[\"seq\"]", "", ""));
     PgHarness.awaitStreaming(first, "fail");
 

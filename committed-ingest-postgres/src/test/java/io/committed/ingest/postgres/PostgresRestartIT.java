@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.committed.CommittedLog;
 import io.committed.api.LogEntry;
+import io.committed.testkit.LogFixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ class PostgresRestartIT {
   void aServerRestartWhileStreamingLosesAndDuplicatesNothing() throws Exception {
     pg.sql("create table seq (n int primary key)");
     CommittedLog log = pg.startLog();
-    log.types().define("seq", "[type]\nname = \"seq\"");
+    LogFixtures.defineTypes(log, "seq");
     log.ingestables().define("restart", pg.config("restart", "seq", "[\"seq\"]", "", ""));
     PgHarness.awaitStreaming(log, "restart");
 

@@ -10,6 +10,7 @@ import io.committed.IngestableStatus;
 import io.committed.api.ConfigException;
 import io.committed.api.LogEntry;
 import io.committed.ingest.postgres.internal.ResumeState;
+import io.committed.testkit.LogFixtures;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -43,7 +44,7 @@ class PostgresSlotIT {
   }
 
   private CommittedLog started(CommittedLog log, String extraPostgres) {
-    log.types().define("t", "[type]\nname = \"t\"");
+    LogFixtures.defineTypes(log, "t");
     log.ingestables().define("s", pg.config("s", "t", "[\"t\"]", "", extraPostgres));
     PgHarness.awaitStreaming(log, "s");
     return log;
@@ -130,7 +131,7 @@ class PostgresSlotIT {
   void aReSnapshotDeletesTheKeysTheTablesLostWhileTheSlotWasGoneAndTheFirstSnapshotDoesNot() throws Exception {
     pg.sql("insert into t select g, 'row ' || g from generate_series(2, 12) g");
     CommittedLog log = logParkingAfter(3);
-    log.types().define("t", "[type]\nname = \"t\"");
+    LogFixtures.defineTypes(log, "t");
     log.proposeAndWait(io.committed.api.Proposal.of(io.committed.api.Entity.upsert("t", "written-by-hand", "{}")));
     log.ingestables().define("s", pg.config("s", "t", "[\"t\"]", "", "batch_size = 3"));
     PgHarness.awaitStreaming(log, "s");
@@ -171,7 +172,7 @@ class PostgresSlotIT {
     pg.sql("insert into t select g, 'row ' || g from generate_series(2, 6000) g");
     CommittedLog log = logParkingAfter(3);
     String config = pg.config("s", "t", "[\"t\"]", "", "batch_size = 4");
-    log.types().define("t", "[type]\nname = \"t\"");
+    LogFixtures.defineTypes(log, "t");
     log.ingestables().define("s", config);
     await("the first snapshot").atMost(Duration.ofSeconds(120)).until(() -> PgHarness.fold(log, "t").size() == 6000);
     dropSlotWhileRunning(pg.slot("s"));
@@ -239,7 +240,7 @@ class PostgresSlotIT {
         "create table keyless (id int, v text)", "create role " + pg.db.databaseName() + "_noreplication login"
             + " password 'x'", "grant select on t to " + pg.db.databaseName() + "_noreplication");
     CommittedLog log = logParkingAfter(1);
-    log.types().define("t", "[type]\nname = \"t\"");
+    LogFixtures.defineTypes(log, "t");
     assertParkedWith(log, "missing", "[\"no_such_table\"]", "", "table public.no_such_table (topic 't') does not"
         + " exist");
     assertParkedWith(log, "nothing", "[\"nothing\"]", "", "REPLICA IDENTITY NOTHING");
@@ -252,7 +253,7 @@ class PostgresSlotIT {
     CommittedLog other = Committed.builder().inMemory().ingestRetry(Duration.ofMillis(10),
         Duration.ofMillis(50), 1).environment(n -> n.equals("NOREPL_PASSWORD") ? "x" : null).start();
     try {
-      other.types().define("t", "[type]\nname = \"t\"");
+      LogFixtures.defineTypes(other, "t");
       other.ingestables().define("norepl", noReplication);
       await().atMost(Duration.ofSeconds(30)).until(() -> other.ingest().status("norepl").parkedReason()
           .isPresent());
@@ -268,7 +269,7 @@ class PostgresSlotIT {
   @Test
   void badSettingsAreRejectedBeforeAnythingIsWritten() {
     CommittedLog log = pg.startLog();
-    log.types().define("t", "[type]\nname = \"t\"");
+    LogFixtures.defineTypes(log, "t");
     assertThatThrownBy(() -> log.ingestables().define("bad", pg.config("bad", "t", "[\"t\"]", "", "batch_size = 0")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("batch_size")
         .satisfies(e -> assertThat(((ConfigException) e).field()).hasValue("sql.postgres.batch_size"));
@@ -308,7 +309,7 @@ class PostgresSlotIT {
         "create table p_eu partition of p for values in ('eu')", "create table p_us partition of p for values in ('us')",
         "insert into p values (1, 'eu', 'copied')");
     CommittedLog log = pg.startLog();
-    log.types().define("t", "[type]\nname = \"t\"");
+    LogFixtures.defineTypes(log, "t");
     log.ingestables().define("s", pg.config("s", "t", "[\"p\"]", "", ""));
     PgHarness.awaitStreaming(log, "s");
     pg.sql("insert into p values (2, 'us', 'streamed')", "update p set v = 'changed' where id = 1");
@@ -318,7 +319,7 @@ class PostgresSlotIT {
 
     pg.sql("create publication theirs for table p"); // without publish_via_partition_root
     CommittedLog other = logParkingAfter(5);
-    other.types().define("t", "[type]\nname = \"t\"");
+    LogFixtures.defineTypes(other, "t");
     other.ingestables().define("o", pg.config("o", "t", "[\"p\"]", "", "publication = \"theirs\""));
     await("parked").atMost(Duration.ofSeconds(30)).until(() -> other.ingest().status("o").parkedReason().isPresent());
     assertThat(other.ingest().status("o").parkedReason().orElseThrow()).contains("publish_via_partition_root = true");

@@ -8,6 +8,7 @@ import io.committed.api.Entity;
 import io.committed.api.LogEntry;
 import io.committed.ingest.postgres.internal.ResumeState;
 import io.committed.spi.IngestStatus;
+import io.committed.testkit.LogFixtures;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -39,7 +40,7 @@ class PostgresSnapshotIT {
     pg.sql("create table t (id int primary key, v text)",
         "insert into t select g, 'v' || g from generate_series(1, 20000) g");
     CommittedLog log = pg.startLog();
-    log.types().define("t", "[type]\nname = \"t\"");
+    LogFixtures.defineTypes(log, "t");
     AtomicBoolean writing = new AtomicBoolean(true);
     Random random = new Random(7);
     Thread writer = new Thread(() -> {
@@ -75,7 +76,7 @@ class PostgresSnapshotIT {
         "insert into b select g, 'b' || g from generate_series(1, 500) g",
         "create publication committed_snap for table a, b"); // exists: no lock on b needed to create it
     CommittedLog log = pg.startLog();
-    log.types().define("t", "[type]\nname = \"t\"");
+    LogFixtures.defineTypes(log, "t");
     log.ingestables().define("snap", pg.config("snap", "t", "[\"a\", \"b\"]", "", "batch_size = 10"));
     await("the copy to start").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(1))
         .until(() -> log.ingest().status("snap").reported().map(r -> r.phase().equals("snapshot")).orElse(false));
@@ -121,7 +122,7 @@ class PostgresSnapshotIT {
         + " 'Infinity', 12.5, '10.0.0.1', 'ab', 12.5";
     pg.sql("create domain price as numeric(10,2)", "create table k " + columns, "insert into k values (1, " + values + ")");
     CommittedLog log = pg.startLog();
-    log.types().define("k", "[type]\nname = \"k\"");
+    LogFixtures.defineTypes(log, "k");
     log.ingestables().define("snap", pg.config("snap", "k", "[\"k\"]", "", ""));
     PgHarness.awaitStreaming(log, "snap");
     pg.sql("insert into k select 2, n, big, f8, f4, b, ts, tsl, d, t, tz, iv, j, js, bin, txt, e, u, arr, nan, inf,"

@@ -7,6 +7,7 @@ import io.committed.CommittedLog;
 import io.committed.api.Entity;
 import io.committed.api.EntityKeys;
 import io.committed.api.LogEntry;
+import io.committed.testkit.LogFixtures;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,7 @@ class PostgresStreamingIT {
         "insert into kinds (id, txt) values (0, 'before the slot')");
     log = pg.startLog();
     for (String t : List.of("items", "kinds", "pairs", "docs", "big")) {
-      log.types().define(t, "[type]\nname = \"" + t + "\"");
+      LogFixtures.defineTypes(log, t);
     }
     String topics = """
         [[sql.topics]]
@@ -206,7 +207,7 @@ class PostgresStreamingIT {
     pg.sql("create table wide (id int primary key, v text)");
     try (CommittedLog small = io.committed.Committed.builder().inMemory().maxProposalBytes(16 * 1024)
         .environment(n -> n.equals("PGPASSWORD") ? PgHarness.SERVER.password() : null).start()) {
-      small.types().define("wide", "[type]\nname = \"wide\"");
+      LogFixtures.defineTypes(small, "wide");
       small.ingestables().define("wide", pg.config("wide", "wide", "[\"wide\"]", "", ""));
       PgHarness.awaitStreaming(small, "wide");
       pg.sql("insert into wide select g, repeat('w', 200) from generate_series(1, 3000) g"); // about 700 KiB

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.committed.CommittedLog;
+import io.committed.testkit.LogFixtures;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.Connection;
@@ -67,7 +68,7 @@ class PostgresValuesIT {
     pg.sql("create table v (id int primary key, t text, n numeric, b int8, bin bytea, ts timestamptz)");
     insert(rows.subList(0, ROWS / 2)); // copied by the snapshot
     CommittedLog log = pg.startLog();
-    log.types().define("v", "[type]\nname = \"v\"");
+    LogFixtures.defineTypes(log, "v");
     log.ingestables().define("values", pg.config("values", "v", "[\"v\"]", "", "batch_size = 37"));
     PgHarness.awaitStreaming(log, "values");
     insert(rows.subList(ROWS / 2, ROWS)); // streamed

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.committed.Committed;
 import io.committed.CommittedLog;
 import io.committed.api.ConfigException;
+import io.committed.testkit.LogFixtures;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,7 +25,7 @@ class SqlConfigValidationTest {
   void start() {
     Map<String, String> env = Map.of("DB_USER", "sa");
     log = Committed.builder().inMemory().environment(env::get).start();
-    log.types().define("person", "[type]\nname = \"person\"");
+    LogFixtures.defineTypes(log, "person");
     log.databases().define("h2db", """
         [database]
         type = "sql"

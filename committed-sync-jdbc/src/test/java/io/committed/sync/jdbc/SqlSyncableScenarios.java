@@ -14,6 +14,7 @@ import io.committed.spi.ResumableSyncable;
 import io.committed.spi.Syncable;
 import io.committed.sync.jdbc.internal.Values;
 import io.committed.testkit.Await;
+import io.committed.testkit.LogFixtures;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -66,7 +67,7 @@ abstract class SqlSyncableScenarios {
   void startLog() {
     log = Committed.builder().inMemory().environment(target.environment()::get)
         .syncRetry(Duration.ofMillis(10), Duration.ofMillis(200)).start();
-    log.types().define("row", "[type]\nname = \"row\"");
+    LogFixtures.defineTypes(log, "row");
     log.databases().define("target", target.databaseToml());
   }
 
