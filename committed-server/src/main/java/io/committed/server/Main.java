@@ -6,6 +6,8 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -66,17 +68,16 @@ public final class Main {
     System.out.flush();
     String signal = STOP.join();
     log.info("shutdown: SIG{} received", signal);
-    Thread watchdog = new Thread(() -> {
-      try {
-        Thread.sleep(settings.shutdownTimeout().toMillis() + TimeUnit.SECONDS.toMillis(10));
-      } catch (InterruptedException e) {
-        return;
-      }
+    // past its deadline, a hung shutdown ends the process
+    ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(task -> {
+      Thread t = new Thread(task, "committed-shutdown-watchdog");
+      t.setDaemon(true);
+      return t;
+    });
+    watchdog.schedule(() -> {
       System.err.println("committed: shutdown hung past its deadline; exiting");
       Runtime.getRuntime().halt(1);
-    }, "committed-shutdown-watchdog");
-    watchdog.setDaemon(true);
-    watchdog.start();
+    }, settings.shutdownTimeout().toMillis() + TimeUnit.SECONDS.toMillis(10), TimeUnit.MILLISECONDS);
     boolean ok = server.shutdown();
     System.exit(ok ? 0 : 1);
   }

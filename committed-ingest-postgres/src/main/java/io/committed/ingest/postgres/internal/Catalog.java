@@ -24,12 +24,20 @@ public final class Catalog {
     this.connection = connection;
   }
 
+  /** The oldest server streamed from (server_version_num): 14 has the slot and backend functions used. */
+  static final int MIN_SERVER_VERSION = 140000;
+
   /**
    * Checks that the server can stream the configured tables and describes them.
    *
    * @throws SourceException naming what to change
    */
   public Map<TableName, TableInfo> preflight(PgSettings settings) throws SQLException {
+    int version = Integer.parseInt(one("show server_version_num"));
+    if (version < MIN_SERVER_VERSION) {
+      throw new SourceException("PostgreSQL " + one("show server_version") + " is too old: change data capture needs"
+          + " PostgreSQL 14 or later");
+    }
     String wal = one("show wal_level");
     if (!"logical".equals(wal)) {
       throw new SourceException("PostgreSQL has wal_level = " + wal + ": set wal_level = logical in postgresql.conf"

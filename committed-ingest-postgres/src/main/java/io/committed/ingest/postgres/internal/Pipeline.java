@@ -5,12 +5,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 /**
  * The proposals in flight, in the order they were made (the log commits them in that order). Tells
  * the highest source LSN whose proposal, and every one before it, is committed: only up to there
- * may the source be acknowledged. Used by the ingest thread only.
+ * may the source be acknowledged. Used by the ingest thread only (proposals complete on
+ * the log's threads and wake {@link #awaitProgress}).
  */
 final class Pipeline {
   /** A proposal in flight; {@code lsn} 0 for snapshot batches, which acknowledge nothing. */
@@ -32,6 +35,9 @@ final class Pipeline {
   private long bytes;
   private long committedLsn;
   private long proposals;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition progressed = lock.newCondition();
+  private boolean completedSinceWait;
 
   Pipeline(int maxItems, long maxBytes, BooleanSupplier stop) {
     this.maxItems = maxItems;
@@ -43,6 +49,38 @@ final class Pipeline {
     items.add(new Item(lsn, size, future));
     bytes += size;
     proposals++;
+    future.whenComplete((v, e) -> completed());
+  }
+
+  private void completed() {
+    lock.lock();
+    try {
+      completedSinceWait = true;
+      progressed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Waits up to {@code nanos} for a proposal in flight to complete; returns at once when one has
+   * completed since the last call. For an idle stream: acknowledge as soon as a commit allows it.
+   *
+   * @throws Stopped when the thread is interrupted (the ingestable is asked to stop)
+   */
+  void awaitProgress(long nanos) {
+    lock.lock();
+    try {
+      if (!completedSinceWait) {
+        progressed.awaitNanos(nanos);
+      }
+      completedSinceWait = false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Stopped();
+    } finally {
+      lock.unlock();
+    }
   }
 
   boolean isEmpty() {

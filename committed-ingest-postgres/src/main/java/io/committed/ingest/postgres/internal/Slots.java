@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
 /** The publication and the replication slot: created idempotently, inspected, dropped. */
 public final class Slots {
   private static final Logger LOG = LoggerFactory.getLogger(Slots.class);
+  /** How long the server may take to end the session that holds a slot being dropped. */
+  private static final long TERMINATE_WAIT_MILLIS = 10_000;
   /** Marks a publication as Committed's own, so that removing the ingestable may drop it. */
   static final String OWNED = "created by Committed for ingestable ";
 
@@ -180,7 +182,7 @@ public final class Slots {
    * @return true when a slot was dropped
    */
   public static boolean drop(Connection c, String name, boolean endUser) throws SQLException {
-    for (int attempt = 0; attempt < 50; attempt++) {
+    for (int attempt = 0; attempt < 10; attempt++) {
       Optional<SlotInfo> slot = slot(c, name);
       if (slot.isEmpty()) {
         return false;
@@ -190,11 +192,12 @@ public final class Slots {
           throw new IllegalStateException("replication slot " + name + " is in use by process "
               + slot.get().activePid() + ": is another consumer streaming from it?");
         }
-        try (PreparedStatement s = c.prepareStatement("select pg_terminate_backend(?)")) {
+        // the server waits until the session has ended, which releases the slot
+        try (PreparedStatement s = c.prepareStatement("select pg_terminate_backend(?, ?)")) {
           s.setInt(1, slot.get().activePid());
+          s.setLong(2, TERMINATE_WAIT_MILLIS);
           s.execute();
         }
-        pause();
         continue;
       }
       try (PreparedStatement s = c.prepareStatement("select pg_drop_replication_slot(?)")) {
@@ -206,11 +209,10 @@ public final class Slots {
         if ("42704".equals(e.getSQLState())) { // undefined_object: dropped meanwhile
           return false;
         }
-        if (!"55006".equals(e.getSQLState())) { // object_in_use: became active meanwhile
+        if (!"55006".equals(e.getSQLState())) { // object_in_use: became active meanwhile, look again
           throw e;
         }
       }
-      pause();
     }
     throw new IllegalStateException("replication slot " + name + " stayed in use; drop it by hand with"
         + " pg_drop_replication_slot('" + name + "')");
@@ -237,14 +239,5 @@ public final class Slots {
   /** An LSN's text form, e.g. {@code 0/16B3748}. */
   public static String lsn(long lsn) {
     return LogSequenceNumber.valueOf(lsn).asString();
-  }
-
-  private static void pause() {
-    try {
-      Thread.sleep(100);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for a replication slot to be released");
-    }
   }
 }

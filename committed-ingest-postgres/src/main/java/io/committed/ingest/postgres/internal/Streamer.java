@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.postgresql.PGConnection;
 import org.postgresql.replication.LogSequenceNumber;
 import org.postgresql.replication.PGReplicationStream;
@@ -97,7 +96,8 @@ final class Streamer {
         ByteBuffer buffer = stream.readPending();
         if (buffer == null) {
           idle();
-          LockSupport.parkNanos(idleSpins++ < 50 ? 200_000 : 2_000_000);
+          // nothing from the server: look again soon, or as soon as a commit lets us acknowledge
+          pipeline.awaitProgress(idleSpins++ < 50 ? 200_000 : 2_000_000);
           continue;
         }
         idleSpins = 0;
