@@ -32,7 +32,7 @@ public final class Main {
       for (Map.Entry<String, String> v : ServerSettings.VARIABLES) {
         System.out.printf("  %-36s default: %s%n", v.getKey(), v.getValue().isEmpty() ? "(unset)" : v.getValue());
       }
-      System.out.println("\nThe README's 'Running a node' section explains each one.");
+      System.out.println("\ndocs/node.md explains each one.");
       return;
     }
     ServerSettings settings;

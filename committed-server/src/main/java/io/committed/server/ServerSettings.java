@@ -37,7 +37,7 @@ public final class ServerSettings {
 
   /**
    * Every variable the node reads, with its default (empty when it has none) and meaning, in the
-   * order the README lists them.
+   * order docs/node.md lists them.
    */
   public static final List<Map.Entry<String, String>> VARIABLES = List.of(
       Map.entry("COMMITTED_NODE_ID", "1"),

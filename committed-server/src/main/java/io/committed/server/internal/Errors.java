@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How the log's exceptions become HTTP answers. The mapping is part of the API's contract (the
- * README and {@code /openapi.yaml} document it):
+ * node's docs page, {@code docs/node.md}, and {@code /openapi.yaml} document it):
  *
  * <ul>
  *   <li>{@link ProposalRejectedException}: 413 for {@code too_large}, 422 for

@@ -15,18 +15,19 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's curl tour, run verbatim by bash and curl against a node; the only change is the
- * address ({@code localhost:8080} becomes the test node's). Every output the README shows (the
- * {@code # {...}} and {@code # [...]} lines, {@code …} matching anything) must appear, in order.
+ * The curl tour of {@code docs/node.md}, run verbatim by bash and curl against a node; the only
+ * change is the address ({@code localhost:8080} becomes the test node's). Every output the page
+ * shows (the {@code # {...}} and {@code # [...]} lines, {@code …} matching anything) must appear,
+ * in order.
  */
-class ReadmeTourIT {
+class NodeTourIT {
 
   static String tour() throws Exception {
-    Path readme = Path.of(System.getProperty("committed.repo.root", ".."), "README.md");
-    String text = Files.readString(readme, StandardCharsets.UTF_8);
+    Path page = Path.of(System.getProperty("committed.repo.root", ".."), "docs", "node.md");
+    String text = Files.readString(page, StandardCharsets.UTF_8);
     int start = text.indexOf("<!-- tour:start -->");
     int end = text.indexOf("<!-- tour:end -->");
-    assertThat(start).as("the tour's start marker in %s", readme).isPositive();
+    assertThat(start).as("the tour's start marker in %s", page).isPositive();
     assertThat(end).isGreaterThan(start);
     String block = text.substring(start, end);
     return block.substring(block.indexOf("```bash\n") + 8, block.lastIndexOf("```"));
