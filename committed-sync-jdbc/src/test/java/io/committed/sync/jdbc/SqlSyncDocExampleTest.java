@@ -7,6 +7,9 @@ import io.committed.CommittedLog;
 import io.committed.SyncableStatus;
 import io.committed.api.Entity;
 import io.committed.api.Proposal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -17,14 +20,19 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The README's "Sync into SQL databases" example, as written there (H2 in memory). */
-class ReadmeExampleTest {
+/**
+ * The example of {@code docs/sql-sync.md} (H2 in memory), run; the page may leave out lines of it
+ * (the check of the rows) but every code line it shows must be here, in the same order.
+ */
+class SqlSyncDocExampleTest {
+  private static final String START = "// --- docs/sql-sync.md example starts";
+  private static final String END = "// --- docs/sql-sync.md example ends";
 
   @Test
   void fromAProposalToRowsInATableAndARebuild() throws Exception {
     Map<String, String> env = Map.of("DB_USER", "sa");
     List<String> rows = new ArrayList<>();
-    // --- README example starts
+    // --- docs/sql-sync.md example starts
     try (CommittedLog log = Committed.builder().inMemory().environment(env::get).start()) {
       log.types().define("person", "[type]\nname = \"person\"");
       log.databases().define("warehouse", """
@@ -80,10 +88,39 @@ class ReadmeExampleTest {
       log.sync().rebuild("people");          // drop the table, replay the log from entry 1 into a new one
       SyncableStatus status = log.sync().status("people");   // progress: lastSyncedIndex of headIndex, lag
       log.sync().awaitSynced("people", last, Duration.ofSeconds(10));
-      // --- README example ends
+      // --- docs/sql-sync.md example ends
       assertThat(status.headIndex()).isEqualTo(last);
       assertThat(log.sync().status("people").caughtUp()).isTrue();
     }
     assertThat(rows).containsExactly("1 Ada London 10.50");
+  }
+
+  @Test
+  void thePageShowsThisCode() throws Exception {
+    Path page = Path.of(System.getProperty("committed.repo.root", ".."), "docs", "sql-sync.md");
+    String text = Files.readString(page, StandardCharsets.UTF_8);
+    int start = text.indexOf("<!-- example:start -->");
+    int end = text.indexOf("<!-- example:end -->");
+    assertThat(start).as("the example's start marker in %s", page).isPositive();
+    assertThat(end).isGreaterThan(start);
+    String block = text.substring(text.indexOf("```java\n", start) + 8, text.lastIndexOf("```", end));
+
+    String source = Files.readString(
+        Path.of("src/test/java/io/committed/sync/jdbc/SqlSyncDocExampleTest.java"), StandardCharsets.UTF_8);
+    List<String> code = source.substring(source.lastIndexOf(START) + START.length(), source.lastIndexOf(END))
+        .lines().map(String::strip).toList();
+    int at = 0;
+    for (String line : block.lines().map(String::strip).toList()) {
+      if (line.isEmpty() || line.startsWith("//")) {
+        continue;                                     // the page's own comments
+      }
+      if (line.equals("}")) {
+        continue;                                     // the page closes the try block the test keeps open
+      }
+      int found = code.subList(at, code.size()).indexOf(line);
+      assertThat(found).as("%s shows a line this test does not run, or out of order: %s", page, line)
+          .isNotNegative();
+      at += found + 1;
+    }
   }
 }
