@@ -10,8 +10,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The README's first command: an in-memory log with a type, a custom syncable that projects it
- * into a key-value store, a few writes, and the projection printed once it has caught up.
+ * The README's "Write and read" pipeline, runnable: an in-memory log with a type, a custom
+ * syncable that projects it into a key-value store, a few writes, and the projection printed once
+ * it has caught up.
  */
 public final class QuickStart {
   private QuickStart() {}

@@ -13,7 +13,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's configs tour: a type with a schema, a custom syncable, a change of the syncable,
+ * The configs of {@code docs/configuration.md} in use: a type with a schema, a custom syncable, a change of the syncable,
  * and a rollback to its first version.
  */
 class ConfigLifecycleExampleTest {

@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The README's "unit-test against Committed.inMemory()" example. */
+/** The README's "Test it against Committed.inMemory()" example. */
 class KeyValueSyncableTest {
 
   @Test
