@@ -81,6 +81,14 @@ class MariaDbPreflightIT {
   }
 
   @Test
+  void rowsToCopyBeforeTheSnapshotIsBuilt() throws Exception {
+    my.sql("insert into orders values (1, 'existing')");
+    assertThat(failure(my.config("pre", "orders", "[\"orders\"]", "", "")))
+        .hasMessageContaining("has rows, and this version cannot copy existing rows yet")
+        .hasMessageContaining("snapshot = \"never\"");
+  }
+
+  @Test
   void theServersOwnServerId() {
     assertThat(failure(my.config("pre", "orders", "[\"orders\"]", "", "server_id = 1")))
         .hasMessageContaining("server_id = 1 is the source server's own server_id");

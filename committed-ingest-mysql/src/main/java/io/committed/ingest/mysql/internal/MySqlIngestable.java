@@ -82,8 +82,7 @@ public final class MySqlIngestable implements Ingestable {
       }
     }
     if (settings.initialSnapshot()) {
-      LOG.warn("ingestable '{}': the initial snapshot is not built yet; streaming changes from now on only",
-          ctx.ingestableId());
+      refuseRowsToCopy(side);
     }
     ResumeState state = new ResumeState(1, settings.dialect().id(), server.serverId(), server.serverUuid(), 1,
         ResumeState.STREAMING, current[0], Long.parseLong(current[1]), gtids, names(settings.tables()), null, null, 0);
@@ -111,6 +110,23 @@ public final class MySqlIngestable implements Ingestable {
     throw new SourceException("the source is another server (server_id " + server.serverId() + ", was "
         + state.serverId() + ") and the committed position " + state.file() + ":" + state.pos() + " has no GTIDs, so"
         + " it cannot be found there: remove the ingestable and define it again to start afresh");
+  }
+
+  /**
+   * The initial snapshot is not built yet: streaming alone would leave a table's existing rows out
+   * of the log, so a first start with {@code snapshot = "initial"} refuses tables that have rows.
+   */
+  private void refuseRowsToCopy(Connection side) throws SQLException {
+    for (TableName t : settings.tables()) {
+      try (Statement s = side.createStatement(); ResultSet r = s.executeQuery("select 1 from " + t.quoted()
+          + " limit 1")) {
+        if (r.next()) {
+          throw new SourceException("table " + t + " has rows, and this version cannot copy existing rows yet"
+              + " (snapshot = \"initial\"): set [sql.mysql] snapshot = \"never\" to capture changes from now on"
+              + " only, or start with empty tables");
+        }
+      }
+    }
   }
 
   /** The current binlog file, position and (MySQL) executed GTID set. */
