@@ -1,0 +1,39 @@
+package io.committed.ingest.mysql;
+
+import io.committed.ingest.mysql.internal.Dialect;
+import io.committed.ingest.mysql.internal.MySqlIngestable;
+import io.committed.ingest.mysql.internal.MySqlSettings;
+import io.committed.spi.IngestContext;
+import io.committed.spi.Ingestable;
+import io.committed.spi.IngestableFactory;
+import io.committed.spi.PluginConfig;
+
+/**
+ * Change data capture from MariaDB (10.5 or later; tested with 10.11) through its binary log, with
+ * MariaDB GTIDs ({@code domain-server-sequence}) as positions. Kind {@code sql:mariadb}: chosen
+ * for an ingestable with {@code [ingestable] type = "sql"} and {@code [sql] dialect = "mariadb"}.
+ * Registered in {@code META-INF/services/io.committed.spi.IngestableFactory}. The settings are
+ * those of {@link MySqlIngestableFactory}, with {@code dialect = "mariadb"} and a
+ * {@code jdbc:mariadb://} (or {@code jdbc:mysql://}) connection string; the binlog client's
+ * settings stay in {@code [sql.mysql]}.
+ */
+public final class MariaDbIngestableFactory implements IngestableFactory {
+
+  /** The kind: {@code sql} with dialect {@code mariadb}. */
+  public static final String KIND = "sql:mariadb";
+
+  @Override
+  public String kind() {
+    return KIND;
+  }
+
+  @Override
+  public void validate(PluginConfig document, PluginConfig section) {
+    MySqlSettings.parse(Dialect.MARIADB, MySqlIngestableFactory.idOf(document), section);
+  }
+
+  @Override
+  public Ingestable create(IngestContext context) {
+    return new MySqlIngestable(MySqlSettings.parse(Dialect.MARIADB, context.ingestableId(), context.config()));
+  }
+}

@@ -1,0 +1,155 @@
+package io.committed.ingest.mysql.internal;
+
+import io.committed.spi.IngestContext;
+import io.committed.spi.IngestStatus;
+import io.committed.spi.Ingestable;
+import io.committed.spi.SourcePosition;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of a MySQL or MariaDB ingestable: preflight, the position to start from (the server's
+ * current one on a first start, else the committed one), then streaming the binary log.
+ */
+public final class MySqlIngestable implements Ingestable {
+  private static final Logger LOG = LoggerFactory.getLogger(MySqlIngestable.class);
+  /** Proposals and bytes in flight before the stream waits for the log. */
+  private static final int MAX_IN_FLIGHT = 1024;
+  private static final long MAX_IN_FLIGHT_BYTES = 64L << 20;
+
+  private final MySqlSettings settings;
+  private final Connections connections;
+
+  public MySqlIngestable(MySqlSettings settings) {
+    this.settings = settings;
+    this.connections = new Connections(settings.address(), settings.connectTimeout().toMillis());
+  }
+
+  @Override
+  public void run(IngestContext ctx) throws Exception {
+    Pipeline pipeline = new Pipeline(MAX_IN_FLIGHT, MAX_IN_FLIGHT_BYTES, ctx::stopRequested);
+    try (Connection side = connections.open()) {
+      ctx.reportStatus(new IngestStatus("starting", -1, -1, -1, "seconds", "preflight"));
+      Catalog catalog = new Catalog(side, settings.dialect());
+      ServerInfo server = catalog.preflight(settings);
+      Map<TableName, TableInfo> tables = catalog.tables(settings);
+      Optional<SourcePosition> committed = ctx.position();
+      ResumeState state = committed.isEmpty() ? start(ctx, side, server, pipeline)
+          : resume(ctx, ResumeState.of(committed.get()), server);
+      pipeline.awaitAll(() -> { }, 1000);
+      Streamer streamer = new Streamer(ctx, settings, new Tables(settings, catalog, tables), server, pipeline, state);
+      try (BinlogStream stream = new BinlogStream(settings, ctx.ingestableId(), state.file(), state.pos(),
+          streamer.startGtids())) {
+        streamer.run(stream);
+      }
+    } catch (Pipeline.Stopped e) {
+      // asked to stop
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // asked to stop while waiting for the stream
+    }
+  }
+
+  /** Nothing to release: every connection of a run is closed when {@link #run} ends. */
+  @Override
+  public void close() {}
+
+  /** A first start: streaming from the server's current position, committed before the first change. */
+  private ResumeState start(IngestContext ctx, Connection side, ServerInfo server, Pipeline pipeline)
+      throws SQLException {
+    String[] current = current(side);
+    String gtids = "";
+    if (server.gtids()) {
+      if (settings.dialect() == Dialect.MARIADB) {
+        try (PreparedStatement s = side.prepareStatement("select binlog_gtid_pos(?, ?)")) {
+          s.setString(1, current[0]);
+          s.setLong(2, Long.parseLong(current[1]));
+          try (ResultSet r = s.executeQuery()) {
+            r.next();
+            gtids = r.getString(1) == null ? "" : r.getString(1);
+          }
+        }
+      } else {
+        gtids = current[2];
+      }
+    }
+    if (settings.initialSnapshot()) {
+      refuseRowsToCopy(side);
+    }
+    ResumeState state = new ResumeState(1, settings.dialect().id(), server.serverId(), server.serverUuid(), 1,
+        ResumeState.STREAMING, current[0], Long.parseLong(current[1]), gtids, names(settings.tables()), null, null, 0);
+    LOG.info("ingestable '{}' starts at {}:{}{}", ctx.ingestableId(), state.file(), state.pos(),
+        gtids.isEmpty() ? "" : " (GTID " + gtids + ")");
+    pipeline.add(0, 0, ctx.commitPosition(state.position(true)));
+    return state;
+  }
+
+  private ResumeState resume(IngestContext ctx, ResumeState state, ServerInfo server) {
+    if (!state.dialect().equals(settings.dialect().id())) {
+      throw new SourceException("the committed position was taken from a " + state.dialect() + " server, and the"
+          + " ingestable is now " + settings.dialect().id() + ": remove the ingestable and define it again");
+    }
+    boolean sameServer = state.serverId() == server.serverId() && state.serverUuid().equals(server.serverUuid());
+    if (sameServer) {
+      return state;
+    }
+    if (server.gtids() && !state.gtids().isEmpty()) {
+      LOG.warn("ingestable '{}': the source is another server now (server_id {}, was {}): resuming from GTID {}"
+          + " (position epoch {})", ctx.ingestableId(), server.serverId(), state.serverId(), state.gtids(),
+          state.epoch() + 1);
+      return state.nextEpoch(server.serverId(), server.serverUuid());
+    }
+    throw new SourceException("the source is another server (server_id " + server.serverId() + ", was "
+        + state.serverId() + ") and the committed position " + state.file() + ":" + state.pos() + " has no GTIDs, so"
+        + " it cannot be found there: remove the ingestable and define it again to start afresh");
+  }
+
+  /**
+   * The initial snapshot is not built yet: streaming alone would leave a table's existing rows out
+   * of the log, so a first start with {@code snapshot = "initial"} refuses tables that have rows.
+   */
+  private void refuseRowsToCopy(Connection side) throws SQLException {
+    for (TableName t : settings.tables()) {
+      try (Statement s = side.createStatement(); ResultSet r = s.executeQuery("select 1 from " + t.quoted()
+          + " limit 1")) {
+        if (r.next()) {
+          throw new SourceException("table " + t + " has rows, and this version cannot copy existing rows yet"
+              + " (snapshot = \"initial\"): set [sql.mysql] snapshot = \"never\" to capture changes from now on"
+              + " only, or start with empty tables");
+        }
+      }
+    }
+  }
+
+  /** The current binlog file, position and (MySQL) executed GTID set. */
+  private static String[] current(Connection side) throws SQLException {
+    SQLException first = null;
+    for (String q : new String[] {"show master status", "show binary log status"}) {
+      try (Statement s = side.createStatement(); ResultSet r = s.executeQuery(q)) {
+        if (!r.next()) {
+          throw new SourceException("the server reports no binary log position (SHOW MASTER STATUS is empty): is"
+              + " log_bin on?");
+        }
+        String gtids = r.getMetaData().getColumnCount() >= 5 ? r.getString(5) : "";
+        return new String[] {r.getString(1), r.getString(2), gtids == null ? "" : gtids.replaceAll("\\s", "")};
+      } catch (SQLException e) {
+        first = first == null ? e : first;
+      }
+    }
+    throw first;
+  }
+
+  private static List<String> names(List<TableName> tables) {
+    List<String> out = new ArrayList<>();
+    tables.forEach(t -> out.add(t.toString()));
+    return out;
+  }
+}

@@ -1,0 +1,371 @@
+package io.committed.ingest.mysql.internal;
+
+import com.github.shyiko.mysql.binlog.event.DeleteRowsEventData;
+import com.github.shyiko.mysql.binlog.event.Event;
+import com.github.shyiko.mysql.binlog.event.EventHeaderV4;
+import com.github.shyiko.mysql.binlog.event.EventType;
+import com.github.shyiko.mysql.binlog.event.GtidEventData;
+import com.github.shyiko.mysql.binlog.event.MariadbGtidEventData;
+import com.github.shyiko.mysql.binlog.event.QueryEventData;
+import com.github.shyiko.mysql.binlog.event.RotateEventData;
+import com.github.shyiko.mysql.binlog.event.TableMapEventData;
+import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
+import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
+import com.github.shyiko.mysql.binlog.network.ServerException;
+import io.committed.api.Entity;
+import io.committed.api.Proposal;
+import io.committed.spi.IngestContext;
+import io.committed.spi.IngestStatus;
+import java.io.Serializable;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Streams the binary log: one source transaction (from its GTID or {@code BEGIN} to its
+ * {@code XID} or {@code COMMIT}; a DDL statement on its own) becomes one proposal whose position is
+ * the coordinates after it, with its GTID position. Transactions already committed to the log are
+ * dropped here (by GTID, or by sequence without GTIDs) and again by the log's high-water mark.
+ * Transactions that produce no entities commit only a position, coalesced to at most one a second.
+ */
+final class Streamer {
+  private static final Logger LOG = LoggerFactory.getLogger(Streamer.class);
+  private static final long EMPTY_COMMIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private final IngestContext ctx;
+  private final MySqlSettings settings;
+  private final Tables tables;
+  private final ServerInfo server;
+  private final Pipeline pipeline;
+  private final Map<Long, TableMapEventData> tableMaps = new HashMap<>();
+  private final Map<Long, RowEncoder> encoders = new HashMap<>();
+  private ResumeState state;
+  private MariaGtids mariaGtids;
+  private MySqlGtidSet mysqlGtids;
+  private long lastSequence;
+
+  private String file;
+  private boolean inTxn;
+  /** In a transaction that ends with XID or COMMIT (MariaDB's non-standalone GTID, or a BEGIN). */
+  private boolean explicit;
+  private MariaGtids.Gtid mariaGtid;
+  private String mysqlUuid;
+  private long mysqlNumber;
+  private List<Entity> txn = new ArrayList<>();
+  private long txnBytes;
+  private ResumeState pendingEmpty;
+  private long lastEmptyCommit;
+  private long lagSeconds = -1;
+  private long lastStatus;
+  private long skipped;
+  private boolean connected;
+
+  Streamer(IngestContext ctx, MySqlSettings settings, Tables tables, ServerInfo server, Pipeline pipeline,
+      ResumeState state) {
+    this.ctx = ctx;
+    this.settings = settings;
+    this.tables = tables;
+    this.server = server;
+    this.pipeline = pipeline;
+    this.state = state;
+    this.file = state.file();
+    this.lastSequence = state.sequence();
+    mariaGtids = settings.dialect() == Dialect.MARIADB ? MariaGtids.parse(state.gtids()) : MariaGtids.empty();
+    mysqlGtids = settings.dialect() == Dialect.MYSQL ? MySqlGtidSet.parse(state.gtids()) : MySqlGtidSet.empty();
+  }
+
+  /** Where the client starts: by GTID where the server has them and a GTID position is known. */
+  String startGtids() {
+    return server.gtids() && !state.gtids().isEmpty() ? state.gtids() : null;
+  }
+
+  /** Streams until asked to stop; throws when the stream or a proposal fails. */
+  void run(BinlogStream stream) throws SQLException, InterruptedException {
+    LOG.info("ingestable '{}' streams the binlog of {} from {}:{}{}", ctx.ingestableId(), settings.address(),
+        state.file(), state.pos(), startGtids() == null ? "" : " (GTID " + startGtids() + ")");
+    stream.start();
+    try {
+      while (!ctx.stopRequested()) {
+        Object item = stream.poll(200, TimeUnit.MILLISECONDS);
+        if (item == null) {
+          idle();
+          continue;
+        }
+        if (item instanceof BinlogStream.Connected) {
+          connected = true;
+          report();
+        } else if (item instanceof BinlogStream.Ended end) {
+          throw ended(end.cause());
+        } else {
+          handle((Event) item);
+          if (pipeline.full()) {
+            pipeline.awaitRoom(() -> { }, 1000);
+          }
+          pipeline.drain();
+        }
+        if (System.nanoTime() - lastStatus >= settings.statusInterval().toNanos()) {
+          report();
+        }
+      }
+    } catch (Pipeline.Stopped e) {
+      // asked to stop while waiting for the log
+    } finally {
+      if (skipped > 0) {
+        LOG.info("ingestable '{}' skipped {} transactions redelivered from before its committed position",
+            ctx.ingestableId(), skipped);
+      }
+    }
+  }
+
+  private RuntimeException ended(Exception cause) {
+    if (cause instanceof ServerException se) {
+      String m = se.getMessage() == null ? "" : se.getMessage();
+      if (se.getErrorCode() == 1236) { // ER_MASTER_FATAL_ERROR_READING_BINLOG
+        if (m.toLowerCase(Locale.ROOT).contains("server_id") || m.toLowerCase(Locale.ROOT).contains("server id")) {
+          return new SourceException("the server dropped the binlog stream because another client uses server_id "
+              + settings.serverId() + " (" + m + "): set a unique [sql.mysql] server_id");
+        }
+        return new SourceException("the binary log no longer has the committed position " + state.file() + ":"
+            + state.pos() + (state.gtids().isEmpty() ? "" : " (GTID " + state.gtids() + ")") + ": " + m
+            + ". Changes may be missing from the log, so ingestion stops here; remove the ingestable and define it"
+            + " again to copy the tables afresh");
+      }
+      if (se.getErrorCode() == 1227 || se.getErrorCode() == 1044 || se.getErrorCode() == 1045) {
+        return new SourceException("the server refused the binlog stream to user " + settings.address().user() + ": "
+            + m + " (it needs REPLICATION SLAVE)");
+      }
+    }
+    return new IllegalStateException("the binlog stream from " + settings.address() + " ended"
+        + (cause == null ? "" : ": " + cause.getMessage()), cause);
+  }
+
+  private void handle(Event event) {
+    EventHeaderV4 h = event.getHeader();
+    EventType type = h.getEventType();
+    switch (type) {
+      case ROTATE -> file = ((RotateEventData) event.getData()).getBinlogFilename();
+      case MARIADB_GTID -> {
+        MariadbGtidEventData g = event.getData();
+        begin();
+        mariaGtid = new MariaGtids.Gtid(g.getDomainId(), g.getServerId(), g.getSequence());
+        explicit = (g.getFlags() & MariadbGtidEventData.FL_STANDALONE) == 0;
+      }
+      case GTID -> {
+        GtidEventData g = event.getData();
+        begin();
+        mysqlUuid = g.getMySqlGtid().getServerId().toString();
+        mysqlNumber = g.getMySqlGtid().getTransactionId();
+      }
+      case ANONYMOUS_GTID -> begin();
+      case QUERY -> query(event.getData(), h);
+      case TABLE_MAP -> {
+        TableMapEventData m = event.getData();
+        tableMaps.put(m.getTableId(), m);
+      }
+      case WRITE_ROWS, EXT_WRITE_ROWS -> {
+        WriteRowsEventData d = event.getData();
+        RowEncoder e = encoder(d.getTableId());
+        if (e != null) {
+          for (Serializable[] row : d.getRows()) {
+            String[] r = texts(e, d.getIncludedColumns(), row);
+            add(Entity.upsert(e.topic(), e.key(r), e.data(r)));
+          }
+        }
+      }
+      case UPDATE_ROWS, EXT_UPDATE_ROWS -> {
+        UpdateRowsEventData d = event.getData();
+        RowEncoder e = encoder(d.getTableId());
+        if (e != null) {
+          for (Map.Entry<Serializable[], Serializable[]> row : d.getRows()) {
+            String[] before = texts(e, d.getIncludedColumnsBeforeUpdate(), row.getKey());
+            String[] after = texts(e, d.getIncludedColumns(), row.getValue());
+            byte[] oldKey = e.key(before);
+            byte[] key = e.key(after);
+            if (!Arrays.equals(oldKey, key)) {
+              add(Entity.delete(e.topic(), oldKey)); // a key change: the old key is gone
+            }
+            add(Entity.upsert(e.topic(), key, e.data(after)));
+          }
+        }
+      }
+      case DELETE_ROWS, EXT_DELETE_ROWS -> {
+        DeleteRowsEventData d = event.getData();
+        RowEncoder e = encoder(d.getTableId());
+        if (e != null) {
+          for (Serializable[] row : d.getRows()) {
+            add(Entity.delete(e.topic(), e.key(texts(e, d.getIncludedColumns(), row))));
+          }
+        }
+      }
+      case XID -> commit(h);
+      case HEARTBEAT -> lagSeconds = 0;
+      default -> {
+        // format description, GTID lists, checkpoints, annotations: nothing to capture
+      }
+    }
+    if (h.getTimestamp() > 0 && type != EventType.HEARTBEAT) {
+      lagSeconds = Math.max(0, (System.currentTimeMillis() - h.getTimestamp()) / 1000);
+    }
+  }
+
+  private void begin() {
+    inTxn = true;
+    explicit = false;
+    mariaGtid = null;
+    mysqlUuid = null;
+    txn = new ArrayList<>();
+    txnBytes = 0;
+  }
+
+  private void query(QueryEventData q, EventHeaderV4 h) {
+    String sql = q.getSql().trim();
+    String upper = sql.length() > 16 ? sql.substring(0, 16).toUpperCase(Locale.ROOT) : sql.toUpperCase(Locale.ROOT);
+    if (upper.equals("BEGIN")) {
+      if (!inTxn) {
+        begin();
+      }
+      explicit = true;
+      return;
+    }
+    if (upper.equals("COMMIT") || upper.equals("ROLLBACK")) {
+      commit(h);
+      return;
+    }
+    if (inTxn && explicit) {
+      return; // SAVEPOINT, ROLLBACK TO, or a statement inside a transaction: its rows come as row events
+    }
+    // a statement of its own (DDL): its transaction ends here; the table maps that follow describe the new shape
+    if (!inTxn) {
+      begin();
+    }
+    tables.changed(q.getDatabase(), sql);
+    encoders.clear();
+    commit(h);
+  }
+
+  private RowEncoder encoder(long tableId) {
+    TableMapEventData m = tableMaps.get(tableId);
+    if (m == null) {
+      throw new IllegalStateException("a rows event refers to table id " + tableId + " without a table map event");
+    }
+    RowEncoder e = encoders.get(tableId);
+    if (e != null) {
+      return e;
+    }
+    TableName name = new TableName(m.getDatabase(), m.getTable());
+    if (settings.topicOf(name).isEmpty()) {
+      return null;
+    }
+    e = tables.encoder(name, m);
+    encoders.put(tableId, e);
+    return e;
+  }
+
+  private String[] texts(RowEncoder e, BitSet included, Serializable[] values) {
+    List<ColumnInfo> columns = e.columns();
+    String[] out = new String[columns.size()];
+    for (int i = 0, v = 0; i < columns.size(); i++) {
+      if (!included.get(i)) {
+        continue;
+      }
+      out[i] = BinlogValues.text(columns.get(i), values[v++], settings.dialect());
+    }
+    return out;
+  }
+
+  private void add(Entity entity) {
+    txn.add(entity);
+    txnBytes += entity.keyLength() + entity.dataLength();
+  }
+
+  private void commit(EventHeaderV4 h) {
+    List<Entity> entities = txn;
+    inTxn = false;
+    explicit = false;
+    txn = new ArrayList<>();
+    long pos = h.getNextPosition();
+    boolean seen;
+    String gtids;
+    if (mariaGtid != null) {
+      seen = mariaGtids.contains(mariaGtid);
+      if (!seen) {
+        mariaGtids = mariaGtids.with(mariaGtid);
+      }
+      gtids = mariaGtids.toString();
+    } else if (mysqlUuid != null) {
+      seen = mysqlGtids.contains(mysqlUuid, mysqlNumber);
+      if (!seen) {
+        mysqlGtids = mysqlGtids.with(mysqlUuid, mysqlNumber);
+      }
+      gtids = mysqlGtids.toString();
+    } else {
+      seen = ResumeState.sequence(state.epoch(), file, pos) <= lastSequence;
+      gtids = state.gtids();
+    }
+    mariaGtid = null;
+    mysqlUuid = null;
+    if (seen) {
+      skipped++; // already committed before this run
+      return;
+    }
+    long sequence = ResumeState.sequence(state.epoch(), file, pos);
+    if (sequence <= lastSequence) {
+      // a new transaction (by its GTID) at coordinates before the committed ones: the binary log was reset or
+      // this is another server; a new epoch keeps the sequence growing
+      LOG.warn("ingestable '{}': transaction at {}:{} is new (GTID position {}) but lies before the committed"
+          + " coordinates {}:{}: the binary log was reset or the server changed; starting position epoch {}",
+          ctx.ingestableId(), file, pos, gtids, state.file(), state.pos(), state.epoch() + 1);
+      state = state.nextEpoch(server.serverId(), server.serverUuid());
+      sequence = ResumeState.sequence(state.epoch(), file, pos);
+    }
+    lastSequence = sequence;
+    state = state.streamedTo(file, pos, gtids);
+    long now = System.nanoTime();
+    if (entities.isEmpty()) {
+      pendingEmpty = state;
+      if (now - lastEmptyCommit >= EMPTY_COMMIT_NANOS) {
+        commitEmpty();
+      }
+      return;
+    }
+    pendingEmpty = null; // this transaction's position supersedes it
+    pipeline.add(sequence, txnBytes, ctx.propose(Proposal.of(entities), state.position(true)));
+  }
+
+  private void commitEmpty() {
+    if (pendingEmpty == null) {
+      return;
+    }
+    ResumeState s = pendingEmpty;
+    pendingEmpty = null;
+    lastEmptyCommit = System.nanoTime();
+    pipeline.add(s.sequence(), 0, ctx.commitPosition(s.position(true)));
+  }
+
+  private void idle() {
+    commitEmpty();
+    pipeline.drain();
+    if (System.nanoTime() - lastStatus >= settings.statusInterval().toNanos()) {
+      report();
+    }
+  }
+
+  private void report() {
+    lastStatus = System.nanoTime();
+    if (!connected) {
+      return;
+    }
+    ctx.reportStatus(new IngestStatus(ResumeState.STREAMING, -1, -1, lagSeconds, "seconds",
+        "position " + state.file() + ":" + state.pos() + (state.gtids().isEmpty() ? "" : " gtid " + state.gtids())
+            + " (epoch " + state.epoch() + "); server " + server.version() + ", binlog retention " + server.retention()
+            + (skipped > 0 ? "; " + skipped + " redelivered transactions skipped" : "")));
+  }
+}

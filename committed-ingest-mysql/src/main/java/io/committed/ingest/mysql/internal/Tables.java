@@ -1,0 +1,83 @@
+package io.committed.ingest.mysql.internal;
+
+import com.github.shyiko.mysql.binlog.event.TableMapEventData;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The captured tables' shapes while streaming: encoders for table-map events, whose column names
+ * (binlog_row_metadata = FULL) say which value is which column; the catalog says each column's
+ * kind. After a DDL statement the catalog is read again before the next table map is used.
+ */
+final class Tables {
+  private static final Logger LOG = LoggerFactory.getLogger(Tables.class);
+
+  private final MySqlSettings settings;
+  private final Catalog catalog;
+  private final Map<TableName, TableInfo> infos;
+  private boolean stale;
+
+  Tables(MySqlSettings settings, Catalog catalog, Map<TableName, TableInfo> infos) {
+    this.settings = settings;
+    this.catalog = catalog;
+    this.infos = new HashMap<>(infos);
+  }
+
+  TableInfo info(TableName t) {
+    return infos.get(t);
+  }
+
+  /** A statement of its own ran (DDL, most likely): read the catalog again before the next encoder. */
+  void changed(String database, String sql) {
+    stale = true;
+  }
+
+  /** An encoder for the rows of a table map event of captured table {@code t}. */
+  RowEncoder encoder(TableName t, TableMapEventData map) {
+    List<String> names = map.getEventMetadata() == null ? null : map.getEventMetadata().getColumnNames();
+    if (names == null || names.size() != map.getColumnTypes().length) {
+      throw new SourceException("the table map of " + t + " has no column names: set binlog_row_metadata = FULL on"
+          + " the server (events written before that cannot be read safely)");
+    }
+    TableInfo info = infos.get(t);
+    if (stale || info == null || !covers(info, names)) {
+      info = reread(t);
+    }
+    List<ColumnInfo> columns = new ArrayList<>(names.size());
+    for (String n : names) {
+      ColumnInfo c = info.column(n);
+      if (c == null) {
+        // the column is gone from the catalog (dropped since this event): its raw text is the best we have
+        c = new ColumnInfo(n, ValueKind.TEXT, "", "", true, false, 0, "UTF-8", List.of());
+      }
+      columns.add(c);
+    }
+    return new RowEncoder(settings.topicOf(t).orElseThrow(), t, columns, info.keyColumns());
+  }
+
+  private static boolean covers(TableInfo info, List<String> names) {
+    for (String n : names) {
+      if (info.column(n) == null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private TableInfo reread(TableName t) {
+    try {
+      Map<TableName, TableInfo> fresh = catalog.tables(settings);
+      infos.putAll(fresh);
+      stale = false;
+      LOG.debug("catalog read again for {}", t);
+      return infos.get(t);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the catalog of " + t + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** Implementation of the MySQL/MariaDB ingestable: config, catalog, positions, binlog stream, values. */
+package io.committed.ingest.mysql.internal;
