@@ -29,6 +29,7 @@ import io.committed.internal.ingest.IngestManager;
 import io.committed.internal.state.Command;
 import io.committed.internal.state.CommandCodec;
 import io.committed.internal.state.StateMachine;
+import io.committed.internal.state.StateView;
 import io.committed.internal.sync.SyncHost;
 import io.committed.internal.sync.SyncManager;
 import io.committed.internal.sync.ThreadScheduler;
@@ -58,7 +59,8 @@ public final class DefaultCommittedLog implements CommittedLog, StateMachine.Lis
 
   private final LogSettings settings;
   private final LogEngine engine;
-  private final StateMachine state;
+  private final StateMachine machine;
+  private final StateView state;
   private final HeadSignal signal;
   private final ConfigReader configs;
   private final TypeCatalog types;
@@ -73,7 +75,8 @@ public final class DefaultCommittedLog implements CommittedLog, StateMachine.Lis
     this.settings = settings;
     this.engine = engine;
     EventLog events = engine.eventLog();
-    this.state = new StateMachine(events, this);
+    this.machine = new StateMachine(events, this);
+    this.state = machine.view();
     this.signal = new HeadSignal(events::lastIndex);
     this.configs = new ConfigReader(state, settings.plugins(), settings.environment());
     this.types = new TypeCatalog(state);
@@ -94,7 +97,7 @@ public final class DefaultCommittedLog implements CommittedLog, StateMachine.Lis
       throw new IllegalStateException("log '" + settings.groupId() + "' was already started");
     }
     try {
-      engine.start(state); // workers may start proposing from here on
+      engine.start(machine); // workers may start proposing from here on
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -354,7 +357,7 @@ public final class DefaultCommittedLog implements CommittedLog, StateMachine.Lis
       if (state.currentVersion(ConfigKind.INGESTABLE, id) == 0) {
         throw new io.committed.api.NotFoundException("ingestable '" + id + "' is not defined");
       }
-      StateMachine.IngestPosition pos = state.ingestPosition(id);
+      StateView.IngestPosition pos = state.ingestPosition(id);
       return ingests.status(id, pos).orElseGet(() -> new io.committed.IngestableStatus(id,
           pos.parked() ? "parked" : "not-running-here", pos.position(), pos.highWaterMark(),
           java.util.Optional.empty(), 0, java.util.Optional.empty(), java.util.Optional.empty(),
@@ -479,12 +482,12 @@ public final class DefaultCommittedLog implements CommittedLog, StateMachine.Lis
   }
 
   @Override
-  public StateMachine.SyncPosition position(String syncableId) {
+  public StateView.SyncPosition position(String syncableId) {
     return state.syncPosition(syncableId);
   }
 
   @Override
-  public StateMachine state() {
+  public StateView state() {
     return state;
   }
 

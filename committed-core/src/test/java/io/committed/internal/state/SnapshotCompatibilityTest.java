@@ -136,39 +136,40 @@ class SnapshotCompatibilityTest {
     run(new StateMachine(events, new StateMachine.Listener() {})); // the events the snapshot covers
     StateMachine sm = new StateMachine(events, new StateMachine.Listener() {});
     sm.restore(new ByteArrayInputStream(resource(FIXTURE)));
+    StateView view = sm.view();
 
     assertThat(snapshot(sm)).isEqualTo(resource(FIXTURE));
     assertThat(sm.lastAppliedEngineIndex()).isEqualTo(2L * script().size());
-    assertThat(sm.lastIndex()).isEqualTo(4).isEqualTo(events.lastIndex());
-    assertThat(sm.currentVersion(ConfigKind.TYPE, "order")).isEqualTo(2);
-    assertThat(sm.typeVersions()).containsExactlyEntriesOf(java.util.Map.of("order", 2));
-    assertThat(sm.currentVersion(ConfigKind.DATABASE, "db")).isEqualTo(3);
-    assertThat(sm.versions(ConfigKind.DATABASE, "db")).extracting(v -> v.version() + "/" + v.restoredFrom())
+    assertThat(view.lastIndex()).isEqualTo(4).isEqualTo(events.lastIndex());
+    assertThat(view.currentVersion(ConfigKind.TYPE, "order")).isEqualTo(2);
+    assertThat(view.typeVersions()).containsExactlyEntriesOf(java.util.Map.of("order", 2));
+    assertThat(view.currentVersion(ConfigKind.DATABASE, "db")).isEqualTo(3);
+    assertThat(view.versions(ConfigKind.DATABASE, "db")).extracting(v -> v.version() + "/" + v.restoredFrom())
         .containsExactly("3/1", "2/0", "1/0");
-    assertThat(sm.version(ConfigKind.DATABASE, "db", 3).orElseThrow().content())
+    assertThat(view.version(ConfigKind.DATABASE, "db", 3).orElseThrow().content())
         .isEqualTo(utf8("[database]\nurl = \"a\"\n"));
-    assertThat(sm.currentConfig(ConfigKind.TYPE, "order").orElseThrow().format()).isEqualTo(ConfigFormat.JSON);
-    assertThat(sm.currentConfigs(ConfigKind.SYNCABLE)).extracting(d -> d.id()).containsExactly("s1", "s2");
-    assertThat(sm.currentVersion(ConfigKind.SYNCABLE, "s3")).isZero();
-    assertThat(sm.versions(ConfigKind.SYNCABLE, "s3")).hasSize(1);
-    assertThat(sm.currentConfigs(ConfigKind.INGESTABLE)).extracting(d -> d.id()).containsExactly("in1", "in2", "in3");
+    assertThat(view.currentConfig(ConfigKind.TYPE, "order").orElseThrow().format()).isEqualTo(ConfigFormat.JSON);
+    assertThat(view.currentConfigs(ConfigKind.SYNCABLE)).extracting(d -> d.id()).containsExactly("s1", "s2");
+    assertThat(view.currentVersion(ConfigKind.SYNCABLE, "s3")).isZero();
+    assertThat(view.versions(ConfigKind.SYNCABLE, "s3")).hasSize(1);
+    assertThat(view.currentConfigs(ConfigKind.INGESTABLE)).extracting(d -> d.id()).containsExactly("in1", "in2", "in3");
 
-    assertThat(sm.syncPosition("s1")).isEqualTo(new StateMachine.SyncPosition(0, 4));
-    assertThat(sm.syncPosition("s2")).isEqualTo(new StateMachine.SyncPosition(1, 3));
-    assertThat(sm.deadLetters("s1")).extracting(DeadLetter::index, DeadLetter::acknowledged, DeadLetter::message)
+    assertThat(view.syncPosition("s1")).isEqualTo(new StateView.SyncPosition(0, 4));
+    assertThat(view.syncPosition("s2")).isEqualTo(new StateView.SyncPosition(1, 3));
+    assertThat(view.deadLetters("s1")).extracting(DeadLetter::index, DeadLetter::acknowledged, DeadLetter::message)
         .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, true, "bad row"),
             org.assertj.core.groups.Tuple.tuple(3L, false, "bad row again"));
-    assertThat(sm.deadLetters("s2")).isEmpty();
+    assertThat(view.deadLetters("s2")).isEmpty();
 
-    StateMachine.IngestPosition in1 = sm.ingestPosition("in1");
+    StateView.IngestPosition in1 = view.ingestPosition("in1");
     assertThat(in1.serial()).isEqualTo(3);
     assertThat(in1.highWaterMark()).isEqualTo(7);
     assertThat(in1.position().orElseThrow().sequence()).isEqualTo(7);
     assertThat(in1.position().orElseThrow().state()).isEqualTo(utf8("lsn-7"));
-    assertThat(sm.ingestPosition("in3").parked()).isTrue();
-    assertThat(sm.ingestPosition("in3").parkedReason()).isEqualTo("failed 5 times: source unreachable");
-    assertThat(sm.ingestPosition("in4").serial()).isEqualTo(1); // removed: serial kept, position forgotten
-    assertThat(sm.ingestPosition("in4").position()).isEmpty();
+    assertThat(view.ingestPosition("in3").parked()).isTrue();
+    assertThat(view.ingestPosition("in3").parkedReason()).isEqualTo("failed 5 times: source unreachable");
+    assertThat(view.ingestPosition("in4").serial()).isEqualTo(1); // removed: serial kept, position forgotten
+    assertThat(view.ingestPosition("in4").position()).isEmpty();
 
     // the staged parts came back: the last part commits all three as one entry
     long next = sm.lastAppliedEngineIndex() + 1;
@@ -177,6 +178,6 @@ class SnapshotCompatibilityTest {
     assertThat(describe(last)).isEqualTo("ok 5");
     assertThat(EntryCodec.decode(5, events.read(5)).entities()).extracting(Entity::keyAsString)
         .containsExactly("p1", "p2", "p3");
-    assertThat(sm.ingestPosition("in2").highWaterMark()).isEqualTo(12);
+    assertThat(view.ingestPosition("in2").highWaterMark()).isEqualTo(12);
   }
 }
