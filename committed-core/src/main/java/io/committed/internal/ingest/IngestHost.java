@@ -11,6 +11,11 @@ import java.util.concurrent.CompletableFuture;
 /** What the ingest supervisor needs from the log. */
 public interface IngestHost {
 
+  /** A log whose ingest runs have a host: the logs Committed's builder starts. */
+  interface Provider {
+    IngestHost ingestHost();
+  }
+
   StateView state();
 
   ConfigReader configs();
