@@ -6,7 +6,7 @@ import io.committed.internal.config.Documents;
 import io.committed.internal.config.EnvResolver;
 import io.committed.internal.config.NodeConfig;
 import io.committed.internal.config.PluginDocument;
-import io.committed.internal.state.StateMachine;
+import io.committed.internal.state.StateView;
 import io.committed.internal.sync.DefaultSyncableContext;
 import io.committed.internal.sync.SyncSettings;
 import io.committed.spi.PluginConfig;
@@ -16,11 +16,11 @@ import java.util.function.UnaryOperator;
 
 /** Turns stored config documents into what plug-ins and workers use. Thread-safe. */
 public final class ConfigReader {
-  private final StateMachine state;
+  private final StateView state;
   private final Plugins plugins;
   private final UnaryOperator<String> environment;
 
-  public ConfigReader(StateMachine state, Plugins plugins, UnaryOperator<String> environment) {
+  public ConfigReader(StateView state, Plugins plugins, UnaryOperator<String> environment) {
     this.state = state;
     this.plugins = plugins;
     this.environment = environment;

@@ -8,7 +8,7 @@ import io.committed.internal.config.Documents;
 import io.committed.internal.config.NodeConfig;
 import io.committed.internal.config.PluginDocument;
 import io.committed.internal.config.SecretCheck;
-import io.committed.internal.state.StateMachine;
+import io.committed.internal.state.StateView;
 import io.committed.internal.sync.SyncSettings;
 import io.committed.internal.sync.TypeFilter;
 import io.committed.spi.IngestableFactory;
@@ -28,12 +28,12 @@ final class ConfigValidator {
   static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-]{0,127}");
   private static final Set<String> DIALECTS = Set.of("postgres", "postgresql", "mysql", "mariadb", "h2");
 
-  private final StateMachine state;
+  private final StateView state;
   private final ConfigReader reader;
   private final SyncSettings syncDefaults;
   private final TypeCatalog types;
 
-  ConfigValidator(StateMachine state, ConfigReader reader, SyncSettings syncDefaults, TypeCatalog schemas) {
+  ConfigValidator(StateView state, ConfigReader reader, SyncSettings syncDefaults, TypeCatalog schemas) {
     this.state = state;
     this.reader = reader;
     this.syncDefaults = syncDefaults;

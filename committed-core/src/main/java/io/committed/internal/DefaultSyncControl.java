@@ -7,7 +7,7 @@ import io.committed.SyncableStatus;
 import io.committed.api.NotFoundException;
 import io.committed.api.NotLeaderException;
 import io.committed.internal.state.Command;
-import io.committed.internal.state.StateMachine;
+import io.committed.internal.state.StateView;
 import io.committed.internal.sync.SyncManager;
 import io.committed.internal.sync.SyncWorker;
 import java.util.List;
@@ -35,7 +35,7 @@ final class DefaultSyncControl implements SyncControl {
   @Override
   public SyncableStatus status(String id) {
     requireSyncable(id);
-    StateMachine.SyncPosition pos = log.state().syncPosition(id);
+    StateView.SyncPosition pos = log.state().syncPosition(id);
     List<DeadLetter> letters = log.state().deadLetters(id);
     int acked = (int) letters.stream().filter(DeadLetter::acknowledged).count();
     int open = letters.size() - acked;

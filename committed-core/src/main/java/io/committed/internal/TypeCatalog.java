@@ -15,7 +15,7 @@ import io.committed.api.ProposalRejectedException;
 import io.committed.internal.config.Documents;
 import io.committed.internal.config.EnvResolver;
 import io.committed.internal.config.NodeConfig;
-import io.committed.internal.state.StateMachine;
+import io.committed.internal.state.StateView;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -41,7 +41,7 @@ public final class TypeCatalog implements io.committed.internal.sync.TypeFilter.
   private static final JsonSchemaFactory SCHEMAS = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
   private static final Scope JQ_ROOT = newJqScope();
 
-  private final StateMachine state;
+  private final StateView state;
   private final Map<Key, CompiledType> compiled = new ConcurrentHashMap<>();
 
   private record Key(String type, int version) {}
@@ -58,7 +58,7 @@ public final class TypeCatalog implements io.committed.internal.sync.TypeFilter.
 
   private record CompiledType(TypeSpec spec, JsonSchema schema, JsonQuery transform) {}
 
-  public TypeCatalog(StateMachine state) {
+  public TypeCatalog(StateView state) {
     this.state = state;
   }
 

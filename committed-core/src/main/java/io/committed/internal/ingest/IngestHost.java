@@ -4,14 +4,19 @@ import io.committed.api.Proposal;
 import io.committed.engine.ApplyResult;
 import io.committed.internal.ConfigReader;
 import io.committed.internal.state.Command;
-import io.committed.internal.state.StateMachine;
+import io.committed.internal.state.StateView;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 
 /** What the ingest supervisor needs from the log. */
 public interface IngestHost {
 
-  StateMachine state();
+  /** A log whose ingest runs have a host: the logs Committed's builder starts. */
+  interface Provider {
+    IngestHost ingestHost();
+  }
+
+  StateView state();
 
   ConfigReader configs();
 

@@ -4,7 +4,7 @@ import io.committed.ConfigDocument;
 import io.committed.ConfigKind;
 import io.committed.IngestableStatus;
 import io.committed.internal.ControlLoop;
-import io.committed.internal.state.StateMachine;
+import io.committed.internal.state.StateView;
 import io.committed.internal.sync.TaskScheduler;
 import io.committed.internal.sync.ThreadScheduler;
 import java.util.HashSet;
@@ -109,7 +109,7 @@ public final class IngestManager {
   }
 
   /** The runner's status, when it runs on this node. */
-  public Optional<IngestableStatus> status(String id, StateMachine.IngestPosition pos) {
+  public Optional<IngestableStatus> status(String id, StateView.IngestPosition pos) {
     IngestRunner r = runners.get(id);
     return r == null ? Optional.empty() : Optional.of(r.status(pos));
   }

@@ -6,7 +6,7 @@ import io.committed.IngestableStatus;
 import io.committed.internal.config.NodeConfig;
 import io.committed.internal.config.PluginDocument;
 import io.committed.internal.state.Command;
-import io.committed.internal.state.StateMachine;
+import io.committed.internal.state.StateView;
 import io.committed.internal.sync.TaskScheduler;
 import io.committed.spi.IngestStatus;
 import io.committed.spi.Ingestable;
@@ -95,7 +95,7 @@ final class IngestRunner {
     if (stopping) {
       return;
     }
-    StateMachine.IngestPosition pos = host.state().ingestPosition(id());
+    StateView.IngestPosition pos = host.state().ingestPosition(id());
     if (pos.parked()) {
       park(); // until the config is posted again, which starts a new runner
       return;
@@ -194,7 +194,7 @@ final class IngestRunner {
     return true;
   }
 
-  IngestableStatus status(StateMachine.IngestPosition pos) {
+  IngestableStatus status(StateView.IngestPosition pos) {
     return new IngestableStatus(id(), pos.parked() ? "parked" : workerState, pos.position(), pos.highWaterMark(),
         Optional.ofNullable(reported), failures, Optional.ofNullable(lastError), Optional.ofNullable(failingSince),
         pos.parked() ? Optional.of(pos.parkedReason()) : Optional.empty());

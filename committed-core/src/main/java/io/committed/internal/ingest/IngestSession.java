@@ -88,9 +88,10 @@ public final class IngestSession implements IngestContext, LiveKeyScan {
    * @throws io.committed.api.NotFoundException when the ingestable is not defined
    */
   public static IngestSession open(CommittedLog log, String ingestableId, BooleanSupplier stopping, Events events) {
-    if (!(log instanceof IngestHost host)) {
+    if (!(log instanceof IngestHost.Provider provider)) {
       throw new IllegalArgumentException("not a log started by Committed's builder: " + log.getClass().getName());
     }
+    IngestHost host = provider.ingestHost();
     ConfigDocument doc = host.state().currentConfig(ConfigKind.INGESTABLE, ingestableId).orElseThrow(() ->
         new NotFoundException("ingestable '" + ingestableId + "' is not defined"));
     return new IngestSession(host, doc, stopping, events);

@@ -7,11 +7,49 @@ import java.util.Arrays;
 /** The commands the state machine applies. Everything that changes replicated state is one of these. */
 public sealed interface Command {
 
+  /** Calls the visitor's method for this command. */
+  <R> R accept(Visitor<R> visitor);
+
+  /**
+   * One method per command: a new command does not compile until every visitor (apply,
+   * notification, encoding) handles it.
+   */
+  interface Visitor<R> {
+    R write(Write c);
+
+    R writePart(WritePart c);
+
+    R ingestPosition(IngestPosition c);
+
+    R setIngestParked(SetIngestParked c);
+
+    R checkpoint(Checkpoint c);
+
+    R resetSyncable(ResetSyncable c);
+
+    R addDeadLetter(AddDeadLetter c);
+
+    R settleDeadLetter(SettleDeadLetter c);
+
+    R putConfig(PutConfig c);
+
+    R rollbackConfig(RollbackConfig c);
+
+    R removeConfig(RemoveConfig c);
+
+    R barrier(Barrier c);
+  }
+
   /**
    * A proposal: its entry body (see {@link io.committed.internal.codec.EntryCodec}), and for
    * ingested data the ingest run's mark.
    */
-  record Write(byte[] body, IngestMark ingest) implements Command {}
+  record Write(byte[] body, IngestMark ingest) implements Command {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.write(this);
+    }
+  }
 
   /**
    * Ties a write (or a bare position) to an ingest run: {@code serial} must be the ingestable's
@@ -37,44 +75,99 @@ public sealed interface Command {
    * the source position {@code sequence}/{@code state}. Each part takes the next serial of its run.
    */
   record WritePart(String ingestableId, long serial, int part, int parts, byte[] body, long sequence, byte[] state)
-      implements Command {}
+      implements Command {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.writePart(this);
+    }
+  }
 
   /** A source position without data. */
-  record IngestPosition(IngestMark mark) implements Command {}
+  record IngestPosition(IngestMark mark) implements Command {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.ingestPosition(this);
+    }
+  }
 
   /** Parks an ingestable after repeated failures ({@code parked}), or clears the park. */
-  record SetIngestParked(String ingestableId, boolean parked, String reason) implements Command {}
+  record SetIngestParked(String ingestableId, boolean parked, String reason) implements Command {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.setIngestParked(this);
+    }
+  }
 
   /** A syncable's progress: everything up to {@code index} was synced, within reset epoch {@code epoch}. */
-  record Checkpoint(String syncableId, long epoch, long index) implements Command {}
+  record Checkpoint(String syncableId, long epoch, long index) implements Command {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.checkpoint(this);
+    }
+  }
 
   /** Restarts a syncable from the beginning of the log (rebuild): checkpoint 0, a new epoch. */
-  record ResetSyncable(String syncableId) implements Command {}
+  record ResetSyncable(String syncableId) implements Command {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.resetSyncable(this);
+    }
+  }
 
   /** Records an entry a syncable could not write. */
-  record AddDeadLetter(String syncableId, long index, long timestampMicros, String message) implements Command {}
+  record AddDeadLetter(String syncableId, long index, long timestampMicros, String message) implements Command {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.addDeadLetter(this);
+    }
+  }
 
   /** Marks a dead letter acknowledged ({@code remove} false) or removes it after a successful replay. */
-  record SettleDeadLetter(String syncableId, long index, boolean remove) implements Command {}
+  record SettleDeadLetter(String syncableId, long index, boolean remove) implements Command {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.settleDeadLetter(this);
+    }
+  }
 
   /**
    * Defines or replaces a config. Refused when the current version is not {@code expectedVersion}
    * (0 = none): validation ran against that version.
    */
   record PutConfig(ConfigKind kind, String id, int expectedVersion, ConfigFormat format, byte[] document,
-      long timestampMicros) implements Command {}
+      long timestampMicros) implements Command {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.putConfig(this);
+    }
+  }
 
   /** Writes version {@code toVersion}'s content as a new version. */
   record RollbackConfig(ConfigKind kind, String id, int expectedVersion, int toVersion, long timestampMicros)
-      implements Command {}
+      implements Command {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.rollbackConfig(this);
+    }
+  }
 
   /** Removes a config (not a type); its history stays. */
-  record RemoveConfig(ConfigKind kind, String id, long timestampMicros) implements Command {}
+  record RemoveConfig(ConfigKind kind, String id, long timestampMicros) implements Command {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.removeConfig(this);
+    }
+  }
 
   /**
    * Changes nothing. Its completion on a node means that node has applied everything committed
    * before it: a node checks its local state again after one before refusing a request for
    * something another node may have just defined.
    */
-  record Barrier() implements Command {}
+  record Barrier() implements Command {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.barrier(this);
+    }
+  }
 }

@@ -34,40 +34,74 @@ public final class CommandCodec {
 
   public static byte[] encode(Command command) {
     BytesWriter out = new BytesWriter(command instanceof Command.Write w ? w.body().length + 32 : 64);
-    if (command instanceof Command.Write w) {
-      out.u8(WRITE).bytes(w.body());
-      writeMark(out, w.ingest());
-    } else if (command instanceof Command.WritePart p) {
-      out.u8(WRITE_PART).string(p.ingestableId()).varLong(p.serial()).varInt(p.part()).varInt(p.parts())
-          .bytes(p.body()).varLong(p.sequence()).bytes(p.state());
-    } else if (command instanceof Command.IngestPosition p) {
-      out.u8(INGEST_POSITION);
-      writeMark(out, p.mark());
-    } else if (command instanceof Command.SetIngestParked p) {
-      out.u8(SET_INGEST_PARKED).string(p.ingestableId()).bool(p.parked()).string(p.reason());
-    } else if (command instanceof Command.Checkpoint c) {
-      out.u8(CHECKPOINT).string(c.syncableId()).varLong(c.epoch()).varLong(c.index());
-    } else if (command instanceof Command.ResetSyncable r) {
-      out.u8(RESET_SYNCABLE).string(r.syncableId());
-    } else if (command instanceof Command.AddDeadLetter d) {
-      out.u8(ADD_DEAD_LETTER).string(d.syncableId()).varLong(d.index()).varLong(d.timestampMicros())
-          .string(d.message());
-    } else if (command instanceof Command.SettleDeadLetter d) {
-      out.u8(SETTLE_DEAD_LETTER).string(d.syncableId()).varLong(d.index()).bool(d.remove());
-    } else if (command instanceof Command.PutConfig p) {
-      out.u8(PUT_CONFIG).u8(kindCode(p.kind())).string(p.id()).varInt(p.expectedVersion())
-          .u8(formatCode(p.format())).bytes(p.document()).varLong(p.timestampMicros());
-    } else if (command instanceof Command.RollbackConfig r) {
-      out.u8(ROLLBACK_CONFIG).u8(kindCode(r.kind())).string(r.id()).varInt(r.expectedVersion())
-          .varInt(r.toVersion()).varLong(r.timestampMicros());
-    } else if (command instanceof Command.RemoveConfig r) {
-      out.u8(REMOVE_CONFIG).u8(kindCode(r.kind())).string(r.id()).varLong(r.timestampMicros());
-    } else if (command instanceof Command.Barrier) {
-      out.u8(BARRIER);
-    } else {
-      throw new IllegalArgumentException("unknown command " + command);
+    return command.accept(new Encoder(out)).toByteArray();
+  }
+
+  /** Writes a command's tag and fields. */
+  private record Encoder(BytesWriter out) implements Command.Visitor<BytesWriter> {
+    @Override
+    public BytesWriter write(Command.Write w) {
+      return writeMark(out.u8(WRITE).bytes(w.body()), w.ingest());
     }
-    return out.toByteArray();
+
+    @Override
+    public BytesWriter writePart(Command.WritePart p) {
+      return out.u8(WRITE_PART).string(p.ingestableId()).varLong(p.serial()).varInt(p.part()).varInt(p.parts())
+          .bytes(p.body()).varLong(p.sequence()).bytes(p.state());
+    }
+
+    @Override
+    public BytesWriter ingestPosition(Command.IngestPosition p) {
+      return writeMark(out.u8(INGEST_POSITION), p.mark());
+    }
+
+    @Override
+    public BytesWriter setIngestParked(Command.SetIngestParked p) {
+      return out.u8(SET_INGEST_PARKED).string(p.ingestableId()).bool(p.parked()).string(p.reason());
+    }
+
+    @Override
+    public BytesWriter checkpoint(Command.Checkpoint c) {
+      return out.u8(CHECKPOINT).string(c.syncableId()).varLong(c.epoch()).varLong(c.index());
+    }
+
+    @Override
+    public BytesWriter resetSyncable(Command.ResetSyncable r) {
+      return out.u8(RESET_SYNCABLE).string(r.syncableId());
+    }
+
+    @Override
+    public BytesWriter addDeadLetter(Command.AddDeadLetter d) {
+      return out.u8(ADD_DEAD_LETTER).string(d.syncableId()).varLong(d.index()).varLong(d.timestampMicros())
+          .string(d.message());
+    }
+
+    @Override
+    public BytesWriter settleDeadLetter(Command.SettleDeadLetter d) {
+      return out.u8(SETTLE_DEAD_LETTER).string(d.syncableId()).varLong(d.index()).bool(d.remove());
+    }
+
+    @Override
+    public BytesWriter putConfig(Command.PutConfig p) {
+      return out.u8(PUT_CONFIG).u8(kindCode(p.kind())).string(p.id()).varInt(p.expectedVersion())
+          .u8(formatCode(p.format())).bytes(p.document()).varLong(p.timestampMicros());
+    }
+
+    @Override
+    public BytesWriter rollbackConfig(Command.RollbackConfig r) {
+      return out.u8(ROLLBACK_CONFIG).u8(kindCode(r.kind())).string(r.id()).varInt(r.expectedVersion())
+          .varInt(r.toVersion()).varLong(r.timestampMicros());
+    }
+
+    @Override
+    public BytesWriter removeConfig(Command.RemoveConfig r) {
+      return out.u8(REMOVE_CONFIG).u8(kindCode(r.kind())).string(r.id()).varLong(r.timestampMicros());
+    }
+
+    @Override
+    public BytesWriter barrier(Command.Barrier b) {
+      return out.u8(BARRIER);
+    }
   }
 
   public static Command decode(byte[] bytes) {
@@ -99,12 +133,11 @@ public final class CommandCodec {
     return c;
   }
 
-  private static void writeMark(BytesWriter out, Command.IngestMark m) {
+  private static BytesWriter writeMark(BytesWriter out, Command.IngestMark m) {
     if (m == null) {
-      out.u8(0);
-      return;
+      return out.u8(0);
     }
-    out.u8(1).string(m.ingestableId()).varLong(m.serial()).varLong(m.sequence()).bytes(m.state());
+    return out.u8(1).string(m.ingestableId()).varLong(m.serial()).varLong(m.sequence()).bytes(m.state());
   }
 
   private static Command.IngestMark readMark(BytesReader in) {

@@ -14,7 +14,7 @@ import java.util.TreeMap;
 
 /**
  * The replicated state's data. Only sorted maps and lists, so that iteration, and therefore the
- * snapshot, is the same on every node. Not thread-safe: {@link StateMachine} guards it.
+ * snapshot, is the same on every node. Not thread-safe: {@link StateStore} holds it and its lock.
  */
 final class LogState {
   private static final int MAGIC = 0x434D534D; // "CMSM"
@@ -172,6 +172,12 @@ final class LogState {
     }
     in.expectEnd("state snapshot");
     return s;
+  }
+
+  /** Whether the config exists and was not removed. */
+  boolean isDefined(ConfigKind kind, String id) {
+    ConfigHistory h = configs.get(kind).get(id);
+    return h != null && h.current != 0;
   }
 
   static boolean sameDocument(StoredVersion v, ConfigFormat format, byte[] document) {

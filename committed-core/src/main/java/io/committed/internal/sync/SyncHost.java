@@ -3,7 +3,7 @@ package io.committed.internal.sync;
 import io.committed.engine.ApplyResult;
 import io.committed.engine.EventLog;
 import io.committed.internal.state.Command;
-import io.committed.internal.state.StateMachine;
+import io.committed.internal.state.StateView;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 
@@ -12,7 +12,7 @@ public interface SyncHost {
 
   EventLog events();
 
-  StateMachine.SyncPosition position(String syncableId);
+  StateView.SyncPosition position(String syncableId);
 
   /** Commits a command (checkpoint, dead letter); completes on a callback thread. */
   CompletableFuture<ApplyResult> submit(Command command);

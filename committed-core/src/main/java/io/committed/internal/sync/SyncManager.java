@@ -6,7 +6,7 @@ import io.committed.SyncableStatus;
 import io.committed.internal.ConfigReader;
 import io.committed.internal.config.NodeConfig;
 import io.committed.internal.config.PluginDocument;
-import io.committed.internal.state.StateMachine;
+import io.committed.internal.state.StateView;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +25,7 @@ public final class SyncManager {
 
   private record Running(int version, SyncWorker worker) {}
 
-  private final StateMachine state;
+  private final StateView state;
   private final ConfigReader configs;
   private final SyncHost host;
   private final SyncSettings defaults;
@@ -36,7 +36,7 @@ public final class SyncManager {
   private volatile boolean leader;
   private volatile boolean closed;
 
-  public SyncManager(String groupId, StateMachine state, ConfigReader configs, SyncHost host, SyncSettings defaults,
+  public SyncManager(String groupId, StateView state, ConfigReader configs, SyncHost host, SyncSettings defaults,
       Function<String, TaskScheduler> schedulers, TypeFilter.Migrator migrator) {
     this.migrator = migrator;
     this.state = state;
@@ -182,7 +182,7 @@ public final class SyncManager {
     return r == null ? Optional.empty() : Optional.of(r.worker());
   }
 
-  public Optional<SyncableStatus> status(String id, StateMachine.SyncPosition pos, long head, int open, int acked) {
+  public Optional<SyncableStatus> status(String id, StateView.SyncPosition pos, long head, int open, int acked) {
     return worker(id).map(w -> w.status(pos, head, open, acked));
   }
 

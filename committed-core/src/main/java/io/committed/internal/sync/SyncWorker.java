@@ -8,7 +8,7 @@ import io.committed.api.ProposalRejectedException;
 import io.committed.engine.ApplyResult;
 import io.committed.internal.codec.EntryCodec;
 import io.committed.internal.state.Command;
-import io.committed.internal.state.StateMachine;
+import io.committed.internal.state.StateView;
 import io.committed.spi.PermanentSyncException;
 import io.committed.spi.RebuildableSyncable;
 import io.committed.spi.ResumableSyncable;
@@ -201,7 +201,7 @@ public final class SyncWorker {
 
   private boolean open() {
     state = State.STARTING;
-    StateMachine.SyncPosition pos = host.position(id);
+    StateView.SyncPosition pos = host.position(id);
     Syncable s;
     try {
       s = opener.open();
@@ -433,7 +433,7 @@ public final class SyncWorker {
     return done;
   }
 
-  public SyncableStatus status(StateMachine.SyncPosition replicated, long head, int deadLetters, int acknowledged) {
+  public SyncableStatus status(StateView.SyncPosition replicated, long head, int deadLetters, int acknowledged) {
     State s = stopped ? State.STOPPED : state;
     long synced = Math.max(lastSynced, replicated.checkpoint());
     return new SyncableStatus(id, s.name().toLowerCase(java.util.Locale.ROOT), replicated.checkpoint(), synced, head,

@@ -13,6 +13,7 @@ import io.committed.internal.memory.MemoryEventLog;
 import io.committed.internal.state.Command;
 import io.committed.internal.state.CommandCodec;
 import io.committed.internal.state.StateMachine;
+import io.committed.internal.state.StateView;
 import io.committed.internal.sync.FakeClock;
 import io.committed.spi.IngestableFactory;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +28,8 @@ import java.util.concurrent.CompletableFuture;
  */
 final class TestIngestHost implements IngestHost {
   final MemoryEventLog events = new MemoryEventLog();
-  final StateMachine state = new StateMachine(events, new StateMachine.Listener() {});
+  final StateMachine machine = new StateMachine(events, new StateMachine.Listener() {});
+  final StateView state = machine.view();
   final FakeClock clock;
   private final ConfigReader configs;
   private long engineIndex;
@@ -39,7 +41,7 @@ final class TestIngestHost implements IngestHost {
   }
 
   ApplyResult apply(Command c) {
-    return state.apply(++engineIndex, CommandCodec.encode(c));
+    return machine.apply(++engineIndex, CommandCodec.encode(c));
   }
 
   void define(ConfigKind kind, String id, String toml) {
@@ -51,7 +53,7 @@ final class TestIngestHost implements IngestHost {
   }
 
   @Override
-  public StateMachine state() {
+  public StateView state() {
     return state;
   }
 

@@ -64,7 +64,7 @@ class LargeTransactionTest {
     LogEntry e = EntryCodec.decode(1, events.read(1));
     assertThat(e.entities()).extracting(Entity::keyAsString).containsExactly("a", "b", "c", "d");
     assertThat(EntryCodec.toMicros(e.timestamp())).isEqualTo(77);
-    assertThat(restored.ingestPosition("in").highWaterMark()).isEqualTo(10);
+    assertThat(restored.view().ingestPosition("in").highWaterMark()).isEqualTo(10);
   }
 
   @Test

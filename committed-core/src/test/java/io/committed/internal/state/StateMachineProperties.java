@@ -123,12 +123,12 @@ class StateMachineProperties {
 
   static Command command(Op op, StateMachine sm) {
     if (op instanceof Put p) {
-      int cur = sm.currentVersion(p.kind(), p.id());
+      int cur = sm.view().currentVersion(p.kind(), p.id());
       return new Command.PutConfig(p.kind(), p.id(), p.staleExpectation() ? cur + 7 : cur, ConfigFormat.TOML,
           doc(p.doc()), 1000);
     }
     if (op instanceof Rollback r) {
-      return new Command.RollbackConfig(r.kind(), r.id(), sm.currentVersion(r.kind(), r.id()), r.toVersion(), 2000);
+      return new Command.RollbackConfig(r.kind(), r.id(), sm.view().currentVersion(r.kind(), r.id()), r.toVersion(), 2000);
     }
     if (op instanceof Remove r) {
       return new Command.RemoveConfig(r.kind(), r.id(), 3000);
@@ -164,16 +164,16 @@ class StateMachineProperties {
     for (ConfigKind k : ConfigKind.values()) {
       for (String id : List.of("x", "y", "z")) {
         List<Integer> docs = model.versions.getOrDefault(Model.key(k, id), List.of());
-        List<ConfigVersion> vs = a.versions(k, id);
+        List<ConfigVersion> vs = a.view().versions(k, id);
         assertThat(vs).hasSize(docs.size());
         for (ConfigVersion v : vs) {
-          assertThat(a.version(k, id, v.version()).orElseThrow().content()).isEqualTo(doc(docs.get(v.version() - 1)));
+          assertThat(a.view().version(k, id, v.version()).orElseThrow().content()).isEqualTo(doc(docs.get(v.version() - 1)));
           assertThat(v.current()).isEqualTo(v.version() == model.current(k, id));
         }
-        assertThat(a.currentVersion(k, id)).isEqualTo(model.current(k, id));
+        assertThat(a.view().currentVersion(k, id)).isEqualTo(model.current(k, id));
       }
     }
-    assertThat(a.lastIndex()).isEqualTo(model.lastIndex).isEqualTo(log1.lastIndex());
+    assertThat(a.view().lastIndex()).isEqualTo(model.lastIndex).isEqualTo(log1.lastIndex());
     assertThat(snapshot(a)).isEqualTo(snapshot(b));
   }
 

@@ -209,7 +209,7 @@ class SyncWorkerTest {
     scheduler.runUntilIdle(1000);
     assertThat(resets[0]).isEqualTo(1);
     assertThat(got).containsExactly(1L, 2L, 3L);
-    assertThat(host.state.syncPosition("s")).isEqualTo(new io.committed.internal.state.StateMachine.SyncPosition(1, 3));
+    assertThat(host.state.syncPosition("s")).isEqualTo(new io.committed.internal.state.StateView.SyncPosition(1, 3));
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.committed.internal.memory.MemoryEventLog;
 import io.committed.internal.state.Command;
 import io.committed.internal.state.CommandCodec;
 import io.committed.internal.state.StateMachine;
+import io.committed.internal.state.StateView;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
@@ -22,7 +23,8 @@ import java.util.concurrent.CompletableFuture;
  */
 final class TestHost implements SyncHost {
   final MemoryEventLog events = new MemoryEventLog();
-  final StateMachine state = new StateMachine(events, new StateMachine.Listener() {});
+  final StateMachine machine = new StateMachine(events, new StateMachine.Listener() {});
+  final StateView state = machine.view();
   final FakeClock clock;
   private long engineIndex;
   int checkpointsProposed;
@@ -32,7 +34,7 @@ final class TestHost implements SyncHost {
   }
 
   ApplyResult apply(Command c) {
-    return state.apply(++engineIndex, CommandCodec.encode(c));
+    return machine.apply(++engineIndex, CommandCodec.encode(c));
   }
 
   void define(ConfigKind kind, String id, String toml) {
@@ -62,7 +64,7 @@ final class TestHost implements SyncHost {
   }
 
   @Override
-  public StateMachine.SyncPosition position(String syncableId) {
+  public StateView.SyncPosition position(String syncableId) {
     return state.syncPosition(syncableId);
   }
 
