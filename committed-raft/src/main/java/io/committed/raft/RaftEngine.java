@@ -84,11 +84,15 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     // first: nothing else may touch the files of a directory another process holds, or another group's
     this.directory = DataDirectory.open(dataDir, config.groupId(), config.nodeId());
     try {
+      DataFiles.verify(dataDir);
       Files.createDirectories(dataDir.resolve("raft"));
       Files.createDirectories(dataDir.resolve("snapshots"));
     } catch (IOException e) {
       directory.close();
       throw new CommittedException("cannot create the data directory " + dataDir + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      directory.close();
+      throw e;
     }
     String name = config.groupId() + "-" + config.nodeId();
     try {
@@ -149,14 +153,12 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     } catch (RuntimeException e) {
       abortStart(service);
       throw new CommittedException("raft node " + config.nodeId() + " of group '" + config.groupId()
-          + "' could not start on " + PeerAddress.hostPort(self) + ": " + e.getMessage()
-          + " (is the data directory " + dataDir + " used by another process?)", e);
+          + "' could not start on " + PeerAddress.hostPort(self) + ": " + e.getMessage() + " " + initHint(), e);
     }
     if (n == null) {
       abortStart(service);
       throw new CommittedException("raft node " + config.nodeId() + " of group '" + config.groupId()
-          + "' could not start on " + PeerAddress.hostPort(self) + ": see the log above (port in use, or files of "
-          + dataDir + " unreadable)");
+          + "' could not start on " + PeerAddress.hostPort(self) + ": " + initHint());
     }
     takePlace(service, (NodeImpl) n);
     this.group = service;
@@ -169,6 +171,18 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     LOG.info("raft node {} of group '{}' started on {} with peers {}{}", config.nodeId(), config.groupId(),
         PeerAddress.hostPort(self), config.peers(), settings.join() ? " (joining: waiting to be added)" : "");
     awaitReplay((NodeImpl) n);
+    String failed = failure.message();
+    if (failed != null) {
+      // never a partial start: a node that cannot apply what it holds does not serve (core closes it)
+      throw new CommittedException("raft node " + config.nodeId() + " of group '" + config.groupId()
+          + "' did not start: " + failed);
+    }
+  }
+
+  private String initHint() {
+    // the files it reads were checked (DataFiles), and the lock keeps other processes out
+    return "(JRaft could not initialise from " + dataDir.resolve("raft") + " and " + dataDir.resolve("snapshots")
+        + ": see its error logged above; 'Missing logs' means the raft log was trimmed to a snapshot that is gone)";
   }
 
   /**
