@@ -59,13 +59,46 @@ final class ChronicleEventLog implements EventLog {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the event log directory " + dir, e);
     }
-    this.queue = SingleChronicleQueueBuilder.binary(dir).build();
+    try {
+      this.queue = SingleChronicleQueueBuilder.binary(dir).build();
+    } catch (Exception e) { // Chronicle throws checked exceptions unchecked (StreamCorruptedException)
+      throw damaged(dir.resolve("metadata.cq4t") + " or another file of " + dir, e);
+    }
     this.rollCycle = queue.rollCycle();
-    loadCycles();
+    try {
+      loadCycles();
+    } catch (Exception e) {
+      queue.close();
+      throw e;
+    }
+  }
+
+  private static io.committed.api.CommittedException damaged(String what, Exception e) {
+    return new io.committed.api.CommittedException("the event log's file " + what + " is damaged (Chronicle Queue: "
+        + e + "). The node does not start with part of its event log; when it is one of several voters, let it"
+        + " rejoin empty (on a running node remove it from the group, move this data directory aside, start the node"
+        + " with join=true and add it again); otherwise restore the data directory from a backup", e);
+  }
+
+  /** The file Chronicle keeps cycle {@code cycle} in (named after the cycle's start, in UTC). */
+  private String fileOf(int cycle) {
+    String name = java.time.format.DateTimeFormatter.ofPattern(rollCycle.format()).withZone(java.time.ZoneOffset.UTC)
+        .format(java.time.Instant.ofEpochMilli((long) cycle * rollCycle.lengthInMillis())) + ".cq4";
+    Path file = dir.resolve(name);
+    return Files.exists(file) ? file.toString() : "of cycle " + cycle + " in " + dir;
   }
 
   private void loadCycles() {
-    int cycle = queue.firstCycle();
+    int[] current = {queue.firstCycle()};
+    try {
+      loadCycles(current);
+    } catch (Exception e) { // Chronicle throws checked exceptions unchecked
+      throw damaged(fileOf(current[0]), e);
+    }
+  }
+
+  private void loadCycles(int[] current) {
+    int cycle = current[0];
     int lastCycle = queue.lastCycle();
     if (cycle == Integer.MAX_VALUE || lastCycle == Integer.MIN_VALUE) {
       return; // empty
@@ -91,10 +124,12 @@ final class ChronicleEventLog implements EventLog {
           break;
         }
         cycle = next;
+        current[0] = cycle;
       }
     } catch (java.text.ParseException e) {
       throw new IllegalStateException("the event log in " + dir + " has a file with an unreadable name", e);
     }
+    current[0] = lastCycle;
     try (ExcerptTailer tailer = queue.createTailer().direction(TailerDirection.BACKWARD).toEnd();
         DocumentContext dc = tailer.readingDocument()) {
       if (dc.isPresent()) {

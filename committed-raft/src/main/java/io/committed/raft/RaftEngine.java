@@ -58,6 +58,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
   private final EngineConfig config;
   private final RaftSettings settings;
   private final Path dataDir;
+  private final DataDirectory directory;
   private final PeerId self;
   private final EngineLifecycle lifecycle;
   private final NodeFailure failure = new NodeFailure();
@@ -80,14 +81,26 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     this.settings = settings;
     this.dataDir = config.dataDir();
     this.self = PeerAddress.peerId(config.nodeId(), config.selfAddress());
+    // first: nothing else may touch the files of a directory another process holds, or another group's
+    this.directory = DataDirectory.open(dataDir, config.groupId(), config.nodeId());
     try {
+      DataFiles.verify(dataDir);
       Files.createDirectories(dataDir.resolve("raft"));
       Files.createDirectories(dataDir.resolve("snapshots"));
     } catch (IOException e) {
+      directory.close();
       throw new CommittedException("cannot create the data directory " + dataDir + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      directory.close();
+      throw e;
     }
     String name = config.groupId() + "-" + config.nodeId();
-    this.events = new ChronicleEventLog(dataDir.resolve("events"));
+    try {
+      this.events = new ChronicleEventLog(dataDir.resolve("events"));
+    } catch (RuntimeException e) {
+      directory.close();
+      throw e;
+    }
     this.lifecycle = new EngineLifecycle(config.groupId(), "committed-raft-callbacks-" + name);
     this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("committed-raft-timer-" + name));
     this.mender = new ConnectionMender(() -> node instanceof NodeImpl impl ? impl.getRpcService() : null, System::nanoTime,
@@ -140,15 +153,14 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     } catch (RuntimeException e) {
       abortStart(service);
       throw new CommittedException("raft node " + config.nodeId() + " of group '" + config.groupId()
-          + "' could not start on " + PeerAddress.hostPort(self) + ": " + e.getMessage()
-          + " (is the data directory " + dataDir + " used by another process?)", e);
+          + "' could not start on " + PeerAddress.hostPort(self) + ": " + e.getMessage() + " " + initHint(), e);
     }
     if (n == null) {
       abortStart(service);
       throw new CommittedException("raft node " + config.nodeId() + " of group '" + config.groupId()
-          + "' could not start on " + PeerAddress.hostPort(self) + ": see the log above (port in use, or files of "
-          + dataDir + " unreadable)");
+          + "' could not start on " + PeerAddress.hostPort(self) + ": " + initHint());
     }
+    takePlace(service, (NodeImpl) n);
     this.group = service;
     this.node = n;
     n.addReplicatorStateListener(mender);
@@ -159,6 +171,56 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     LOG.info("raft node {} of group '{}' started on {} with peers {}{}", config.nodeId(), config.groupId(),
         PeerAddress.hostPort(self), config.peers(), settings.join() ? " (joining: waiting to be added)" : "");
     awaitReplay((NodeImpl) n);
+    String failed = failure.message();
+    if (failed != null) {
+      // never a partial start: a node that cannot apply what it holds does not serve (core closes it)
+      throw new CommittedException("raft node " + config.nodeId() + " of group '" + config.groupId()
+          + "' did not start: " + failed);
+    }
+  }
+
+  private String initHint() {
+    // the files it reads were checked (DataFiles), and the lock keeps other processes out
+    return "(JRaft could not initialise from " + dataDir.resolve("raft") + " and " + dataDir.resolve("snapshots")
+        + ": see its error logged above; 'Missing logs' means the raft log was trimmed to a snapshot that is gone)";
+  }
+
+  /**
+   * Checks this node's address against the configuration it restarted with: the only voter takes
+   * its new place, a member of a larger group that moved is refused ({@link SelfAddressCheck}).
+   */
+  private void takePlace(RaftGroupService service, NodeImpl n) {
+    Configuration stored = n.getCurrentConf().copy();
+    SelfAddressCheck.Outcome fit = SelfAddressCheck.check(stored, self, config.groupId(), dataDir);
+    if (fit instanceof SelfAddressCheck.TakePlace t) {
+      Status s = n.resetPeers(t.next());
+      if (!s.isOk()) {
+        abortStart(service);
+        throw new CommittedException("raft node " + config.nodeId() + " of group '" + config.groupId()
+            + "' moved from " + t.before() + " to " + PeerAddress.hostPort(self) + " and could not take its place: "
+            + s.getErrorMsg());
+      }
+      LOG.warn("raft node {} of group '{}', the group's only voter, was stored at {} and started at {}: it takes its"
+          + " place at the new address", config.nodeId(), config.groupId(), t.before(), PeerAddress.hostPort(self));
+    } else if (fit instanceof SelfAddressCheck.Refuse r) {
+      if (!settings.join()) {
+        abortStart(service);
+        throw new CommittedException(r.message());
+      }
+      LOG.warn("{} (join=true: it waits to be added at the new address)", r.message());
+    } else if (fit instanceof SelfAddressCheck.NotAMember m) {
+      LOG.warn(m.message());
+    } else if (!settings.join() && !stored.isEmpty() && !sameMembers(stored)) {
+      LOG.info("raft node {}: the peers it was given ({}) differ from the members stored in {} ({}); the stored"
+          + " members count, and change only through cluster()", config.nodeId(), config.peers(), dataDir, stored);
+    }
+  }
+
+  private boolean sameMembers(Configuration stored) {
+    java.util.SortedMap<Integer, String> members = new java.util.TreeMap<>();
+    stored.getPeers().forEach(p -> members.put(p.getIdx(), PeerAddress.hostPort(p)));
+    stored.getLearners().forEach(p -> members.put(p.getIdx(), PeerAddress.hostPort(p)));
+    return members.equals(config.peers());
   }
 
   private NodeOptions nodeOptions(Configuration initial) {
@@ -214,6 +276,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     snapshots.abort();
     lifecycle.shutdownCallbacksNow();
     events.close();
+    directory.close();
   }
 
   /**
@@ -268,6 +331,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     applied.failAll(lifecycle.closedException());
     lifecycle.shutdownCallbacks();
     events.close();
+    directory.close(); // last: the files are consistent and closed
   }
 
   private void handOverLeadership(Node n) {

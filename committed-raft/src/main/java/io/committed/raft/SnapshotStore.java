@@ -60,12 +60,13 @@ final class SnapshotStore implements AutoCloseable {
         events.flush(); // the snapshot claims these events: they must be on disk first
         Path dir = Path.of(out.getPath());
         for (EventSegments.Segment s : segments.export(events, lastIndex, dir)) {
-          out.addFile(s.file().getFileName().toString(), LocalFileMeta.newBuilder().setChecksum(s.checksum()).build());
+          out.addFile(s.file().getFileName().toString(), DataFiles.meta(s.checksum(), Files.size(s.file())));
         }
         Path stateFile = dir.resolve(STATE_FILE);
         Files.write(stateFile, state);
         EventSegments.force(stateFile);
-        out.addFile(STATE_FILE);
+        // size and checksum: a damaged file is refused at start (DataFiles) and when installed
+        out.addFile(STATE_FILE, DataFiles.meta(DataFiles.crc32c(stateFile), state.length));
         LOG.info("raft node {} took a snapshot covering {} events", nodeId, lastIndex);
         done.run(Status.OK());
       } catch (IOException | RuntimeException e) {
@@ -89,16 +90,28 @@ final class SnapshotStore implements AutoCloseable {
       if (s.last() <= events.lastIndex()) {
         continue;
       }
+      verify(in, s.file());
       EventSegments.read(s.file(), this::install);
     }
     events.flush();
     if (events.lastIndex() > before) {
       LOG.info("raft node {} installed events {}..{} from a snapshot", nodeId, before + 1, events.lastIndex());
     }
+    verify(in, dir.resolve(STATE_FILE));
     try (InputStream state = Files.newInputStream(dir.resolve(STATE_FILE))) {
       stateMachine.restore(state);
     }
     return in.load() == null ? 0 : in.load().getLastIncludedIndex();
+  }
+
+  /** Checks a file against the checksum its snapshot recorded (none in snapshots of older releases). */
+  private static void verify(SnapshotReader in, Path file) throws IOException {
+    LocalFileMeta meta = (LocalFileMeta) in.getFileMeta(file.getFileName().toString());
+    String expected = DataFiles.checksumOf(meta);
+    if (expected != null && !DataFiles.crc32c(file).equals(expected)) {
+      throw new IllegalStateException("the snapshot's file " + file + " is damaged: its checksum does not match the"
+          + " one recorded when the snapshot was taken");
+    }
   }
 
   private void install(long index, long engineIndex, byte[] entry) {

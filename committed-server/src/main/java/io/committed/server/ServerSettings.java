@@ -58,6 +58,7 @@ public final class ServerSettings {
       Map.entry("COMMITTED_HTTP_WRITE_TIMEOUT", "30s"),
       Map.entry("COMMITTED_HTTP_IDLE_TIMEOUT", "120s"),
       Map.entry("COMMITTED_SHUTDOWN_TIMEOUT", "30s"),
+      Map.entry("COMMITTED_READY_APPLY_STALL_TIMEOUT", "30s"),
       Map.entry("COMMITTED_METRICS_ENABLED", "true"),
       Map.entry("COMMITTED_LOG_LEVEL", "info"));
 
@@ -85,6 +86,7 @@ public final class ServerSettings {
   private final Duration writeTimeout;
   private final Duration idleTimeout;
   private final Duration shutdownTimeout;
+  private final Duration readyApplyStallTimeout;
   private final boolean metricsEnabled;
   private final String logLevel;
   private final List<String> warnings;
@@ -125,6 +127,7 @@ public final class ServerSettings {
     writeTimeout = env.duration("COMMITTED_HTTP_WRITE_TIMEOUT", Duration.ofSeconds(30));
     idleTimeout = env.duration("COMMITTED_HTTP_IDLE_TIMEOUT", Duration.ofSeconds(120));
     shutdownTimeout = env.duration("COMMITTED_SHUTDOWN_TIMEOUT", Duration.ofSeconds(30));
+    readyApplyStallTimeout = env.duration("COMMITTED_READY_APPLY_STALL_TIMEOUT", Duration.ofSeconds(30));
     metricsEnabled = env.bool("COMMITTED_METRICS_ENABLED", true);
     logLevel = env.string("COMMITTED_LOG_LEVEL", "info").toLowerCase(Locale.ROOT);
     if (!LOG_LEVELS.contains(logLevel)) {
@@ -313,6 +316,14 @@ public final class ServerSettings {
   /** {@code COMMITTED_SHUTDOWN_TIMEOUT}: the whole graceful shutdown's deadline (default 30 s). */
   public Duration shutdownTimeout() {
     return shutdownTimeout;
+  }
+
+  /**
+   * {@code COMMITTED_READY_APPLY_STALL_TIMEOUT}: how long the applied index may stand still while
+   * committed entries wait before {@code /ready} answers 503.
+   */
+  public Duration readyApplyStallTimeout() {
+    return readyApplyStallTimeout;
   }
 
   /** {@code COMMITTED_METRICS_ENABLED}: serve Prometheus metrics at {@code /metrics} (default true). */

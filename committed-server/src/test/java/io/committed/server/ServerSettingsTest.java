@@ -53,6 +53,13 @@ class ServerSettingsTest {
   }
 
   @Test
+  void theReadyApplyStallTimeoutIsReadAndDefaultsToThirtySeconds() {
+    assertThat(ServerSettings.fromEnvironment(Map.of()).readyApplyStallTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(ServerSettings.fromEnvironment(Map.of("COMMITTED_READY_APPLY_STALL_TIMEOUT", "45s"))
+        .readyApplyStallTimeout()).isEqualTo(Duration.ofSeconds(45));
+  }
+
+  @Test
   void valuesAreRead() {
     ServerSettings s = ServerSettings.fromEnvironment(Map.of(
         "COMMITTED_NODE_ID", "2",
@@ -126,6 +133,7 @@ class ServerSettingsTest {
         Arguments.of("COMMITTED_HTTP_WRITE_TIMEOUT", "0s"),
         Arguments.of("COMMITTED_HTTP_IDLE_TIMEOUT", "soon"),
         Arguments.of("COMMITTED_SHUTDOWN_TIMEOUT", "-5s"),
+        Arguments.of("COMMITTED_READY_APPLY_STALL_TIMEOUT", "0s"),
         Arguments.of("COMMITTED_METRICS_ENABLED", "sometimes"),
         Arguments.of("COMMITTED_LOG_LEVEL", "loud"),
         Arguments.of("COMMITTED_HTTP_TLS_CERT_FILE", "cert.pem"),

@@ -10,12 +10,19 @@ public final class NodeContext {
   private final CommittedLog log;
   private final ServerSettings settings;
   private final NodeMetrics metrics;
+  private final Readiness readiness;
   private volatile boolean stopping;
 
   public NodeContext(CommittedLog log, ServerSettings settings, NodeMetrics metrics) {
     this.log = log;
     this.settings = settings;
     this.metrics = metrics;
+    this.readiness = new Readiness(settings.readyApplyStallTimeout(), System::nanoTime);
+  }
+
+  /** What {@code /ready} answers from. */
+  public Readiness readiness() {
+    return readiness;
   }
 
   public CommittedLog log() {

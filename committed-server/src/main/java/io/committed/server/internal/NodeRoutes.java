@@ -85,20 +85,11 @@ final class NodeRoutes {
     Http.json(ctx, 200, m);
   }
 
-  /** 200 when a leader is known and this node has applied what it knows to be committed. */
+  /** 200 when a leader is known and applying keeps up ({@link Readiness}). */
   private void ready(Context ctx) {
-    List<String> reasons = new ArrayList<>();
     LogStatus s = node.log().status();
-    if (node.stopping() || "stopped".equals(s.role())) {
-      reasons.add("the node is shutting down");
-    } else {
-      if (s.leaderId() < 0) {
-        reasons.add("no leader is known");
-      }
-      if (s.engineAppliedIndex() < s.engineCommittedIndex()) {
-        reasons.add("applying committed entries: " + s.engineAppliedIndex() + " of " + s.engineCommittedIndex());
-      }
-    }
+    List<String> reasons = node.readiness().check(node.stopping() || "stopped".equals(s.role()), s.leaderId() >= 0,
+        s.engineAppliedIndex(), s.engineCommittedIndex());
     if (!reasons.isEmpty()) {
       throw new ApiError(503, "not_ready", String.join("; ", reasons), Map.of("reasons", reasons),
           Map.of("Retry-After", "1"));
