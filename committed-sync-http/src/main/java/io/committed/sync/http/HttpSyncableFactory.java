@@ -3,7 +3,11 @@ package io.committed.sync.http;
 import io.committed.spi.Syncable;
 import io.committed.spi.SyncableContext;
 import io.committed.spi.SyncableFactory;
+import io.committed.sync.http.internal.HttpSyncable;
 import io.committed.sync.http.internal.HttpSyncableConfig;
+import io.committed.sync.http.internal.Pause;
+import io.committed.sync.http.internal.ResumableHttpSyncable;
+import java.time.Clock;
 
 /**
  * The syncable of kind {@code http}: delivers the entries of its topics to a webhook endpoint, in
@@ -33,8 +37,19 @@ import io.committed.sync.http.internal.HttpSyncableConfig;
  */
 public final class HttpSyncableFactory implements SyncableFactory {
 
+  private final Clock clock;
+  private final Pause pause;
+
   /** Public for {@link java.util.ServiceLoader}. */
-  public HttpSyncableFactory() {}
+  public HttpSyncableFactory() {
+    this(Clock.systemUTC(), Pause.REAL);
+  }
+
+  /** For tests: the clock stamping {@code webhook-timestamp} and reading {@code Retry-After}, and the backoff waits. */
+  HttpSyncableFactory(Clock clock, Pause pause) {
+    this.clock = clock;
+    this.pause = pause;
+  }
 
   @Override
   public String kind() {
@@ -52,8 +67,11 @@ public final class HttpSyncableFactory implements SyncableFactory {
     HttpSyncableConfig.parse(context);
   }
 
+  /** Creates the syncable; it connects on the first request. Resumable when position_url is set. */
   @Override
   public Syncable create(SyncableContext context) {
-    throw new UnsupportedOperationException("delivery is not implemented yet");
+    HttpSyncableConfig config = HttpSyncableConfig.parse(context);
+    return config.positionUrl() != null ? new ResumableHttpSyncable(config, clock, pause)
+        : new HttpSyncable(config, clock, pause);
   }
 }
