@@ -3,10 +3,10 @@ package io.committed.sync.http;
 import io.committed.spi.Syncable;
 import io.committed.spi.SyncableContext;
 import io.committed.spi.SyncableFactory;
+import io.committed.sync.http.internal.DeliveredIndexes;
 import io.committed.sync.http.internal.HttpSyncable;
 import io.committed.sync.http.internal.HttpSyncableConfig;
 import io.committed.sync.http.internal.Pause;
-import io.committed.sync.http.internal.ResumableHttpSyncable;
 import java.time.Clock;
 
 /**
@@ -39,6 +39,8 @@ public final class HttpSyncableFactory implements SyncableFactory {
 
   private final Clock clock;
   private final Pause pause;
+  /** The one piece of state: what this log's syncables had acknowledged (see DeliveredIndexes). */
+  private final DeliveredIndexes delivered = new DeliveredIndexes();
 
   /** Public for {@link java.util.ServiceLoader}. */
   public HttpSyncableFactory() {
@@ -67,11 +69,10 @@ public final class HttpSyncableFactory implements SyncableFactory {
     HttpSyncableConfig.parse(context);
   }
 
-  /** Creates the syncable; it connects on the first request. Resumable when position_url is set. */
+  /** Creates the syncable; it connects on the first request. */
   @Override
   public Syncable create(SyncableContext context) {
     HttpSyncableConfig config = HttpSyncableConfig.parse(context);
-    return config.positionUrl() != null ? new ResumableHttpSyncable(config, clock, pause)
-        : new HttpSyncable(config, clock, pause);
+    return new HttpSyncable(config, delivered, clock, pause);
   }
 }

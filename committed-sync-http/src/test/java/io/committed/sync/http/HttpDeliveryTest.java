@@ -233,6 +233,23 @@ class HttpDeliveryTest {
   }
 
   @Test
+  void aNewSyncableResumesAfterWhatWasAcknowledgedUntilARebuild() throws Exception {
+    receiver.behaviour = r -> r.bodyText().contains("\"index\":3,") ? Answer.status(503) : Answer.OK;
+    try (Syncable s = syncable("")) {
+      assertThat(((io.committed.spi.ResumableSyncable) s).lastSyncedIndex()).isZero();
+      assertThatThrownBy(() -> s.sync(entries(1, 5))).isInstanceOf(IOException.class);
+    }
+    try (Syncable s = syncable("")) { // as the worker opens it after the failure
+      assertThat(((io.committed.spi.ResumableSyncable) s).lastSyncedIndex()).isEqualTo(2);
+      ((io.committed.spi.RebuildableSyncable) s).resetTarget();
+      assertThat(((io.committed.spi.ResumableSyncable) s).lastSyncedIndex()).isZero();
+    }
+    try (Syncable s = syncable("url = \"" + receiver.url("/other") + "\"\n")) {
+      assertThat(((io.committed.spi.ResumableSyncable) s).lastSyncedIndex()).as("another target").isZero();
+    }
+  }
+
+  @Test
   void aTimeoutIsTransientAndTheRepeatCarriesTheSameKey() throws Exception {
     AtomicInteger calls = new AtomicInteger();
     receiver.behaviour = r -> calls.incrementAndGet() == 1 ? Answer.APPLY_AND_STALL : Answer.OK;

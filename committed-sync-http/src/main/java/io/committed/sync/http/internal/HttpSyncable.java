@@ -2,7 +2,8 @@ package io.committed.sync.http.internal;
 
 import io.committed.api.LogEntry;
 import io.committed.spi.PermanentSyncException;
-import io.committed.spi.Syncable;
+import io.committed.spi.RebuildableSyncable;
+import io.committed.spi.ResumableSyncable;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,23 +39,29 @@ import org.slf4j.LoggerFactory;
  * in the syncable's status, backs off, and calls again from the same entry: nothing is skipped. A
  * permanent failure (any other 4xx) throws {@link PermanentSyncException} naming the entry when the
  * request held one (the worker retries a larger batch entry by entry to find it).
+ *
+ * <p>Where to resume ({@link #lastSyncedIndex}) is the receiver's answer at {@code position_url}
+ * when configured, else the last index this process saw acknowledged ({@link DeliveredIndexes}),
+ * so that the worker's retry after a failure does not send again what was acknowledged before it.
  */
-public class HttpSyncable implements Syncable {
+public final class HttpSyncable implements ResumableSyncable, RebuildableSyncable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpSyncable.class);
   /** How much of a response body is kept for messages. */
   static final int BODY_LIMIT = 512;
   private static final int MAX_REDIRECTS = 5;
   private static final AtomicInteger THREADS = new AtomicInteger();
 
-  protected final HttpSyncableConfig config;
+  private final HttpSyncableConfig config;
+  private final DeliveredIndexes delivered;
   private final Clock clock;
   private final Pause pause;
   private final Signer signer;
   private final ExecutorService executor;
-  protected final HttpClient client;
+  private final HttpClient client;
 
-  public HttpSyncable(HttpSyncableConfig config, Clock clock, Pause pause) {
+  public HttpSyncable(HttpSyncableConfig config, DeliveredIndexes delivered, Clock clock, Pause pause) {
     this.config = Objects.requireNonNull(config, "config");
+    this.delivered = Objects.requireNonNull(delivered, "delivered");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.pause = Objects.requireNonNull(pause, "pause");
     this.signer = config.signed() ? new Signer(config.signingKey()) : null;
@@ -79,6 +86,33 @@ public class HttpSyncable implements Syncable {
     }
   }
 
+  /**
+   * The receiver's position from {@code position_url}, or the last index acknowledged to this
+   * syncable in this process (0 after a leader change or a restart: the checkpoint applies).
+   */
+  @Override
+  public long lastSyncedIndex() throws Exception {
+    if (config.positionUrl() == null) {
+      return delivered.get(config);
+    }
+    String where = "GET " + HttpSyncableConfig.redact(config.positionUrl());
+    try {
+      return ReceiverPosition.parse(where, exchange(request(config.positionUrl(), "GET",
+          config.syncableId() + ":position", new byte[0]), true));
+    } catch (TimeoutException e) {
+      throw new IOException(where + " timed out after " + config.timeout(), e);
+    }
+  }
+
+  /**
+   * A rebuild: forgets what this process saw acknowledged, so the whole log is delivered again. A
+   * receiver with {@code position_url} decides itself: it reports 0 to receive everything again.
+   */
+  @Override
+  public void resetTarget() {
+    delivered.forget(config);
+  }
+
   /** Stops the client's threads; a request in flight is abandoned. */
   @Override
   public void close() {
@@ -98,6 +132,7 @@ public class HttpSyncable implements Syncable {
       Outcome o = send(config.url(), config.method(), key, body);
       switch (o.kind()) {
         case DELIVERED -> {
+          delivered.delivered(config, entries.get(entries.size() - 1).index());
           if (attempt > 1) {
             LOG.info("syncable '{}' delivered {} after {} attempts", config.syncableId(), key, attempt);
           }
