@@ -125,7 +125,7 @@ final class ConfigValidator {
         if (SECRET_FIELDS.contains(e.getKey().toLowerCase(Locale.ROOT)) && e.getValue().isValueNode()
             && !WHOLE_REFERENCE.matcher(e.getValue().asText().trim()).matches()) {
           throw new ConfigException(p, p + " holds a literal secret: configs are stored in the log for good and"
-              + " returned by the API as posted, so write it as ${VAR} (for example " + e.getKey() + " = \"${HOOK_"
+              + " returned by the API as posted, so write it as ${VAR} (for example " + e.getKey() + " = \"${"
               + e.getKey().toUpperCase(Locale.ROOT) + "}\") and set the environment variable on every node");
         }
         rejectLiteralPasswords(e.getValue(), p);
