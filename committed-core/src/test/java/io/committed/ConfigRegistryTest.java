@@ -137,6 +137,17 @@ class ConfigRegistryTest {
   }
 
   @Test
+  void literalSecretsInSecretFieldsAreRejected() {
+    String doc = SYNCABLE.replace("[recording]", "[recording.auth]\nbearer = \"%s\"\n[recording]");
+    assertRejectedWithoutChange(() -> log.syncables().define("one", doc.formatted("abc123")), ConfigException.class,
+        "holds a literal secret");
+    assertRejectedWithoutChange(() -> log.syncables().define("one", SYNCABLE + "signing_secret = \"whsec_abc\"\n"),
+        ConfigException.class, "recording.signing_secret holds a literal secret");
+    assertThat(log.syncables().define("one", SYNCABLE + "signing_secret = \"${HOOK_SECRET}\"\n").version())
+        .isEqualTo(1);
+  }
+
+  @Test
   void typesCannotBeRemovedOrRolledBack() {
     assertRejectedWithoutChange(() -> log.types().remove("simple"), ProposalRejectedException.class,
         "types are version-only");

@@ -27,6 +27,9 @@ import java.util.regex.Pattern;
 final class ConfigValidator {
   static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-]{0,127}");
   private static final Set<String> DIALECTS = Set.of("postgres", "postgresql", "mysql", "mariadb", "h2");
+  /** Fields that hold a secret as a whole (the HTTP syncable's credentials and signing secret). */
+  private static final Set<String> SECRET_FIELDS = Set.of("password", "bearer", "signing_secret");
+  private static final Pattern WHOLE_REFERENCE = Pattern.compile("\\$\\{[A-Za-z_][A-Za-z0-9_]*}");
 
   private final StateView state;
   private final ConfigReader reader;
@@ -101,7 +104,11 @@ final class ConfigValidator {
     setup.factory().validate(setup.context());
   }
 
-  /** Any field named connectionString, at any depth, must not hold a literal password. */
+  /**
+   * Any field named connectionString, at any depth, must not hold a literal password, and a field
+   * named password, bearer or signing_secret must be a {@code ${VAR}} reference: the document is
+   * stored in the log for good and returned by the API as posted.
+   */
   private static void rejectLiteralPasswords(JsonNode node, String path) {
     if (node.isObject()) {
       for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
@@ -114,6 +121,12 @@ final class ConfigValidator {
                 + " so write the password as ${VAR} (for example password=${PGPASSWORD}) and set the environment"
                 + " variable on every node");
           }
+        }
+        if (SECRET_FIELDS.contains(e.getKey().toLowerCase(Locale.ROOT)) && e.getValue().isValueNode()
+            && !WHOLE_REFERENCE.matcher(e.getValue().asText().trim()).matches()) {
+          throw new ConfigException(p, p + " holds a literal secret: configs are stored in the log for good and"
+              + " returned by the API as posted, so write it as ${VAR} (for example " + e.getKey() + " = \"${"
+              + e.getKey().toUpperCase(Locale.ROOT) + "}\") and set the environment variable on every node");
         }
         rejectLiteralPasswords(e.getValue(), p);
       }
