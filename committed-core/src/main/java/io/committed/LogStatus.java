@@ -7,7 +7,7 @@ import java.util.SortedMap;
  *
  * @param groupId the log's replication group
  * @param nodeId this node's id
- * @param role {@code leader}, {@code follower}, {@code candidate}, {@code learner} or {@code stopped}
+ * @param role this node's role ({@link NodeRole#STOPPED} once the log is closed)
  * @param leaderId the leader's node id, or -1 when unknown
  * @param leaderAddress the leader's replication address, or null when unknown
  * @param term the current term
@@ -19,7 +19,7 @@ import java.util.SortedMap;
 public record LogStatus(
     String groupId,
     int nodeId,
-    String role,
+    NodeRole role,
     int leaderId,
     String leaderAddress,
     long term,

@@ -98,6 +98,13 @@ class InMemoryLogTest {
   }
 
   @Test
+  void theSingleNodeLeadsWhileRunningAndIsStoppedOnceClosed() {
+    assertThat(log.status().role()).isEqualTo(NodeRole.LEADER);
+    log.close();
+    assertThat(log.status().role()).isEqualTo(NodeRole.STOPPED);
+  }
+
+  @Test
   void closeIsIdempotentAndFailsLaterCalls() {
     log.close();
     log.close();

@@ -1,13 +1,13 @@
 package io.committed.engine;
 
+import io.committed.NodeRole;
 import java.util.SortedMap;
 
 /**
  * An engine's view of its group, for status pages. Fields an engine does not know are -1 or null.
  *
  * @param nodeId this node's id
- * @param role {@code leader}, {@code follower}, {@code candidate}, {@code learner} or
- *     {@code stopped}
+ * @param role this node's role
  * @param leaderId the leader's node id, or -1 when unknown
  * @param leaderAddress the leader's replication address, or null when unknown
  * @param term the current term (0 for an engine without terms)
@@ -17,7 +17,7 @@ import java.util.SortedMap;
  */
 public record EngineStatus(
     int nodeId,
-    String role,
+    NodeRole role,
     int leaderId,
     String leaderAddress,
     long term,

@@ -356,7 +356,8 @@ public final class DefaultCommittedLog implements CommittedLog, StateMachine.Lis
       }
       StateMachine.IngestPosition pos = state.ingestPosition(id);
       return ingests.status(id, pos).orElseGet(() -> new io.committed.IngestableStatus(id,
-          pos.parked() ? "parked" : "not-running-here", pos.position(), pos.highWaterMark(),
+          pos.parked() ? io.committed.IngestableStatus.WorkerState.PARKED
+              : io.committed.IngestableStatus.WorkerState.NOT_RUNNING_HERE, pos.position(), pos.highWaterMark(),
           java.util.Optional.empty(), 0, java.util.Optional.empty(), java.util.Optional.empty(),
           pos.parked() ? java.util.Optional.of(pos.parkedReason()) : java.util.Optional.empty()));
     };
@@ -365,7 +366,7 @@ public final class DefaultCommittedLog implements CommittedLog, StateMachine.Lis
   @Override
   public LogStatus status() {
     EngineStatus s = engine.status();
-    return new LogStatus(settings.groupId(), s.nodeId(), lifecycle.get() == Lifecycle.CLOSED ? "stopped" : s.role(),
+    return new LogStatus(settings.groupId(), s.nodeId(), lifecycle.get() == Lifecycle.CLOSED ? io.committed.NodeRole.STOPPED : s.role(),
         s.leaderId(), s.leaderAddress(), s.term(), state.lastIndex(), s.committedIndex(), s.appliedIndex(), s.peers());
   }
 

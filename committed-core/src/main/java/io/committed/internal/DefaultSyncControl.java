@@ -40,7 +40,7 @@ final class DefaultSyncControl implements SyncControl {
     int acked = (int) letters.stream().filter(DeadLetter::acknowledged).count();
     int open = letters.size() - acked;
     long head = log.lastIndex();
-    return workers.status(id, pos, head, open, acked).orElseGet(() -> new SyncableStatus(id, "not-running-here",
+    return workers.status(id, pos, head, open, acked).orElseGet(() -> new SyncableStatus(id, SyncableStatus.WorkerState.NOT_RUNNING_HERE,
         pos.checkpoint(), pos.checkpoint(), head, Math.max(0, head - pos.checkpoint()), pos.checkpoint() >= head,
         Optional.empty(), 0, Optional.empty(), open, acked));
   }

@@ -6,6 +6,7 @@ import com.alipay.sofa.jraft.core.NodeImpl;
 import com.alipay.sofa.jraft.core.State;
 import com.alipay.sofa.jraft.entity.PeerId;
 import io.committed.ClusterControl;
+import io.committed.NodeRole;
 import io.committed.engine.EngineStatus;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -32,14 +33,14 @@ final class GroupView {
     SortedMap<Integer, String> peers = new TreeMap<>();
     c.getPeers().forEach(p -> peers.put(p.getIdx(), PeerAddress.hostPort(p)));
     if (n == null || node.lifecycle().isClosed()) {
-      return new EngineStatus(node.nodeId(), "stopped", -1, null, fsm.term(), 0, 0, peers);
+      return new EngineStatus(node.nodeId(), NodeRole.STOPPED, -1, null, fsm.term(), 0, 0, peers);
     }
     State s = n.getNodeState();
-    String role = switch (s) {
-      case STATE_LEADER, STATE_TRANSFERRING -> "leader";
-      case STATE_CANDIDATE -> "candidate";
-      case STATE_FOLLOWER -> c.getLearners().contains(node.self()) ? "learner" : "follower";
-      default -> "stopped";
+    NodeRole role = switch (s) {
+      case STATE_LEADER, STATE_TRANSFERRING -> NodeRole.LEADER;
+      case STATE_CANDIDATE -> NodeRole.CANDIDATE;
+      case STATE_FOLLOWER -> c.getLearners().contains(node.self()) ? NodeRole.LEARNER : NodeRole.FOLLOWER;
+      default -> NodeRole.STOPPED;
     };
     PeerId l = n.getLeaderId();
     boolean known = l != null && !l.isEmpty();

@@ -47,7 +47,7 @@ class RaftMembershipIT {
             .isInstanceOfSatisfying(MembershipException.class, e -> assertThat(e.apiCode()).isEqualTo("already_member"));
         await().atMost(Duration.ofSeconds(60)).until(() -> fourth.lastIndex() >= last);
         assertThat(fourth.read(1, 10_000)).isEqualTo(log.read(1, 10_000));
-        assertThat(fourth.status().role()).isEqualTo("learner");
+        assertThat(fourth.status().role()).isEqualTo(io.committed.NodeRole.LEARNER);
 
         log.cluster().promote(4);
         assertThat(log.cluster().members().voters()).containsKey(4);
@@ -132,7 +132,7 @@ class RaftMembershipIT {
       int leader = cluster.startAll().awaitLeader();
       int target = leader == 3 ? 1 : leader + 1;
       cluster.log(leader).cluster().transferLeadership(target);
-      await().atMost(Duration.ofSeconds(20)).until(() -> cluster.log(target).status().role().equals("leader"));
+      await().atMost(Duration.ofSeconds(20)).until(() -> cluster.log(target).status().role() == io.committed.NodeRole.LEADER);
       assertThatThrownBy(() -> cluster.log(target).cluster().transferLeadership(9))
           .isInstanceOfSatisfying(MembershipException.class, e -> assertThat(e.apiCode()).isEqualTo("unknown_node"));
     }

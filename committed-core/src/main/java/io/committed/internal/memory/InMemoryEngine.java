@@ -155,7 +155,7 @@ public final class InMemoryEngine implements LogEngine {
   public EngineStatus status() {
     TreeMap<Integer, String> peers = new TreeMap<>(config.peers());
     boolean running = isLeader();
-    return new EngineStatus(config.nodeId(), running ? "leader" : "stopped", running ? config.nodeId() : -1,
+    return new EngineStatus(config.nodeId(), running ? io.committed.NodeRole.LEADER : io.committed.NodeRole.STOPPED, running ? config.nodeId() : -1,
         config.selfAddress(), 1, appliedIndex, appliedIndex, peers);
   }
 

@@ -1,6 +1,7 @@
 package io.committed.internal.sync;
 
 import io.committed.SyncableStatus;
+import io.committed.SyncableStatus.WorkerState;
 import io.committed.api.CommittedException;
 import io.committed.api.LogEntry;
 import io.committed.api.NotLeaderException;
@@ -39,8 +40,6 @@ public final class SyncWorker {
     Syncable open() throws Exception;
   }
 
-  private enum State { STARTING, RUNNING, IDLE, RETRYING, ISOLATING, STOPPED }
-
   private final String id;
   private final Opener opener;
   private final TypeFilter filter;
@@ -60,7 +59,7 @@ public final class SyncWorker {
   private Instant lastCheckpointAt = Instant.EPOCH;
   private Instant partialBatchSince;
 
-  private volatile State state = State.STARTING;
+  private volatile WorkerState state = WorkerState.STARTING;
   private volatile boolean stopped;
   private volatile long lastSynced;
   private volatile int failures;
@@ -87,7 +86,7 @@ public final class SyncWorker {
 
   /** New entries were applied: resume if idle. Any thread. */
   public void wake() {
-    if (state == State.IDLE) {
+    if (state == WorkerState.IDLE) {
       requestStep();
     }
   }
@@ -99,7 +98,7 @@ public final class SyncWorker {
     if (!scheduler.shutdown(settings.stopGrace())) {
       LOG.warn("syncable '{}' did not stop within {}; its thread was interrupted", id, settings.stopGrace());
     }
-    state = State.STOPPED;
+    state = WorkerState.STOPPED;
   }
 
   private void requestStep() {
@@ -143,7 +142,7 @@ public final class SyncWorker {
         requestStep();
         return;
       }
-      state = State.IDLE;
+      state = WorkerState.IDLE;
       if (host.events().lastIndex() >= next) { // an entry arrived while going idle
         requestStep();
       }
@@ -152,7 +151,7 @@ public final class SyncWorker {
     if (holdPartialBatch(batch)) {
       return;
     }
-    state = isolateUntil > 0 ? State.ISOLATING : State.RUNNING;
+    state = isolateUntil > 0 ? WorkerState.ISOLATING : WorkerState.RUNNING;
     long started = System.nanoTime();
     try {
       syncable.sync(batch.entries);
@@ -194,13 +193,13 @@ public final class SyncWorker {
       partialBatchSince = null;
       return false;
     }
-    state = State.IDLE; // new entries wake the worker early; otherwise the timer does
+    state = WorkerState.IDLE; // new entries wake the worker early; otherwise the timer does
     scheduler.schedule(this::requestStep, delay.minus(waited));
     return true;
   }
 
   private boolean open() {
-    state = State.STARTING;
+    state = WorkerState.STARTING;
     StateMachine.SyncPosition pos = host.position(id);
     Syncable s;
     try {
@@ -329,7 +328,7 @@ public final class SyncWorker {
       isolateUntil = batch.entries.get(batch.entries.size() - 1).index();
       LOG.info("syncable '{}' refused a batch of {} entries permanently ({}); retrying them one at a time",
           id, batch.entries.size(), e.getMessage());
-      state = State.ISOLATING;
+      state = WorkerState.ISOLATING;
       requestStep();
       return;
     }
@@ -378,7 +377,7 @@ public final class SyncWorker {
       LOG.warn("syncable '{}' failed (attempt {}), retrying in {}: {}", id, n, delay, lastError);
     }
     closeSyncable(); // a fresh syncable after the backoff: connections may be broken
-    state = State.RETRYING;
+    state = WorkerState.RETRYING;
     scheduler.schedule(this::runStep, delay);
   }
 
@@ -434,9 +433,9 @@ public final class SyncWorker {
   }
 
   public SyncableStatus status(StateMachine.SyncPosition replicated, long head, int deadLetters, int acknowledged) {
-    State s = stopped ? State.STOPPED : state;
+    WorkerState s = stopped ? WorkerState.STOPPED : state;
     long synced = Math.max(lastSynced, replicated.checkpoint());
-    return new SyncableStatus(id, s.name().toLowerCase(java.util.Locale.ROOT), replicated.checkpoint(), synced, head,
+    return new SyncableStatus(id, s, replicated.checkpoint(), synced, head,
         Math.max(0, head - synced), synced >= head, Optional.ofNullable(failingSince), failures,
         Optional.ofNullable(lastError), deadLetters, acknowledged);
   }

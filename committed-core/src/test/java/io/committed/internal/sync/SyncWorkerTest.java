@@ -60,7 +60,7 @@ class SyncWorkerTest {
     assertThat(target.attempts).allSatisfy(batch -> assertThat(batch.size()).isLessThanOrEqualTo(10));
     assertThat(host.state.syncPosition("s").checkpoint()).isEqualTo(31);
     SyncableStatus status = w.status(host.state.syncPosition("s"), host.events.lastIndex(), 0, 0);
-    assertThat(status.workerState()).isEqualTo("idle");
+    assertThat(status.workerState()).isEqualTo(io.committed.SyncableStatus.WorkerState.IDLE);
     assertThat(status.caughtUp()).isTrue();
     assertThat(status.lag()).isZero();
   }
@@ -87,7 +87,7 @@ class SyncWorkerTest {
     w.start();
     scheduler.runUntilIdle(1); // opens the syncable, first attempt fails
     SyncableStatus failing = w.status(host.state.syncPosition("s"), 5, 0, 0);
-    assertThat(failing.workerState()).isEqualTo("retrying");
+    assertThat(failing.workerState()).isEqualTo(io.committed.SyncableStatus.WorkerState.RETRYING);
     assertThat(failing.consecutiveFailures()).isEqualTo(1);
     assertThat(failing.stuckSince()).contains(Instant.parse("2026-01-01T00:00:00Z"));
     assertThat(failing.lastError()).hasValueSatisfying(m -> assertThat(m).contains("connection reset"));
@@ -252,6 +252,6 @@ class SyncWorkerTest {
     scheduler.runUntilIdle(100);
     w.stop();
     assertThat(target.closed).isEqualTo(1);
-    assertThat(w.status(host.state.syncPosition("s"), 1, 0, 0).workerState()).isEqualTo("stopped");
+    assertThat(w.status(host.state.syncPosition("s"), 1, 0, 0).workerState()).isEqualTo(io.committed.SyncableStatus.WorkerState.STOPPED);
   }
 }

@@ -1,6 +1,7 @@
 package io.committed.server.internal;
 
 import io.committed.LogStatus;
+import io.committed.NodeRole;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,7 +73,7 @@ final class NodeRoutes {
     m.put("groupId", s.groupId());
     m.put("nodeId", s.nodeId());
     m.put("engine", version.get("engine"));
-    m.put("role", s.role());
+    m.put("role", s.role().wireName());
     m.put("leaderId", s.leaderId());
     m.put("leaderAddress", s.leaderAddress());
     m.put("term", s.term());
@@ -89,7 +90,7 @@ final class NodeRoutes {
   private void ready(Context ctx) {
     List<String> reasons = new ArrayList<>();
     LogStatus s = node.log().status();
-    if (node.stopping() || "stopped".equals(s.role())) {
+    if (node.stopping() || s.role() == NodeRole.STOPPED) {
       reasons.add("the node is shutting down");
     } else {
       if (s.leaderId() < 0) {
@@ -105,7 +106,7 @@ final class NodeRoutes {
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("status", "ready");
-    m.put("role", s.role());
+    m.put("role", s.role().wireName());
     m.put("leaderId", s.leaderId());
     m.put("lastIndex", s.lastIndex());
     Http.json(ctx, 200, m);

@@ -92,7 +92,7 @@ final class WorkerRoutes {
   static Map<String, Object> sync(SyncableStatus s) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", s.syncableId());
-    m.put("workerState", s.workerState());
+    m.put("workerState", s.workerState().wireName());
     m.put("checkpointIndex", s.checkpointIndex());
     m.put("lastSyncedIndex", s.lastSyncedIndex());
     m.put("headIndex", s.headIndex());
@@ -110,7 +110,7 @@ final class WorkerRoutes {
   static Map<String, Object> ingest(IngestableStatus s) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", s.ingestableId());
-    m.put("workerState", s.workerState());
+    m.put("workerState", s.workerState().wireName());
     s.position().ifPresent(p -> m.put("position", position(p)));
     m.put("highWaterMark", s.highWaterMark());
     s.reported().ifPresent(r -> m.put("reported", reported(r)));

@@ -115,7 +115,7 @@ public final class RaftNodes implements AutoCloseable {
         found = known;
       }
       leader[0] = found;
-      return found > 0 && running.containsKey(found) && running.get(found).log().status().role().equals("leader");
+      return found > 0 && running.containsKey(found) && running.get(found).log().status().role() == io.committed.NodeRole.LEADER;
     });
     return leader[0];
   }
