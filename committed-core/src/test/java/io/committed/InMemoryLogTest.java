@@ -99,9 +99,14 @@ class InMemoryLogTest {
 
   @Test
   void theSingleNodeLeadsWhileRunningAndIsStoppedOnceClosed() {
-    assertThat(log.status().role()).isEqualTo(NodeRole.LEADER);
+    LogStatus running = log.status();
+    assertThat(running.role()).isEqualTo(NodeRole.LEADER);
+    assertThat(running.leaderId()).hasValue(1);
     log.close();
-    assertThat(log.status().role()).isEqualTo(NodeRole.STOPPED);
+    LogStatus closed = log.status();
+    assertThat(closed.role()).isEqualTo(NodeRole.STOPPED);
+    assertThat(closed.leaderId()).isEmpty();
+    assertThat(closed.leaderAddress()).isEmpty();
   }
 
   @Test

@@ -90,7 +90,7 @@ final class DefaultSyncControl implements SyncControl {
     log.checkOpen();
     requireDeadLetter(id, index);
     SyncWorker worker = workers.worker(id).orElseThrow(() -> new NotLeaderException("syncable '" + id
-        + "' runs on the leader, not on this node", log.engine().status().leaderAddress()));
+        + "' runs on the leader, not on this node", log.engine().status().leaderAddress().orElse(null)));
     try {
       worker.replay(index).get(log.settings().operationTimeout().toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {

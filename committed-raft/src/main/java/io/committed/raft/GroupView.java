@@ -8,6 +8,8 @@ import com.alipay.sofa.jraft.entity.PeerId;
 import io.committed.ClusterControl;
 import io.committed.NodeRole;
 import io.committed.engine.EngineStatus;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -33,7 +35,7 @@ final class GroupView {
     SortedMap<Integer, String> peers = new TreeMap<>();
     c.getPeers().forEach(p -> peers.put(p.getIdx(), PeerAddress.hostPort(p)));
     if (n == null || node.lifecycle().isClosed()) {
-      return new EngineStatus(node.nodeId(), NodeRole.STOPPED, -1, null, fsm.term(), 0, 0, peers);
+      return new EngineStatus(node.nodeId(), NodeRole.STOPPED, OptionalInt.empty(), Optional.empty(), fsm.term(), 0, 0, peers);
     }
     State s = n.getNodeState();
     NodeRole role = switch (s) {
@@ -45,7 +47,8 @@ final class GroupView {
     PeerId l = n.getLeaderId();
     boolean known = l != null && !l.isEmpty();
     NodeImpl impl = (NodeImpl) n;
-    return new EngineStatus(node.nodeId(), role, known ? l.getIdx() : -1, known ? PeerAddress.hostPort(l) : null,
+    return new EngineStatus(node.nodeId(), role, known ? OptionalInt.of(l.getIdx()) : OptionalInt.empty(),
+        known ? Optional.of(PeerAddress.hostPort(l)) : Optional.empty(),
         fsm.term(), impl.getLastCommittedIndex(), impl.getLastAppliedLogIndex(), peers);
   }
 

@@ -74,8 +74,8 @@ final class NodeRoutes {
     m.put("nodeId", s.nodeId());
     m.put("engine", version.get("engine"));
     m.put("role", s.role().wireName());
-    m.put("leaderId", s.leaderId());
-    m.put("leaderAddress", s.leaderAddress());
+    m.put("leaderId", s.leaderId().orElse(-1)); // the API says -1 and null when unknown
+    m.put("leaderAddress", s.leaderAddress().orElse(null));
     m.put("term", s.term());
     m.put("lastIndex", s.lastIndex());
     m.put("engineCommittedIndex", s.engineCommittedIndex());
@@ -93,7 +93,7 @@ final class NodeRoutes {
     if (node.stopping() || s.role() == NodeRole.STOPPED) {
       reasons.add("the node is shutting down");
     } else {
-      if (s.leaderId() < 0) {
+      if (s.leaderId().isEmpty()) {
         reasons.add("no leader is known");
       }
       if (s.engineAppliedIndex() < s.engineCommittedIndex()) {
@@ -107,7 +107,7 @@ final class NodeRoutes {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("status", "ready");
     m.put("role", s.role().wireName());
-    m.put("leaderId", s.leaderId());
+    m.put("leaderId", s.leaderId().orElse(-1));
     m.put("lastIndex", s.lastIndex());
     Http.json(ctx, 200, m);
   }

@@ -136,9 +136,9 @@ final class WorkerRoutes {
   private static Map<String, Object> reported(IngestStatus r) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("phase", r.phase());
-    m.put("rowsCopied", r.rowsCopied());
-    m.put("rowsEstimated", r.rowsEstimated());
-    m.put("lag", r.lag());
+    m.put("rowsCopied", r.rowsCopied().orElse(-1)); // the API says -1 when unknown
+    m.put("rowsEstimated", r.rowsEstimated().orElse(-1));
+    m.put("lag", r.lag().orElse(-1));
     m.put("lagUnit", r.lagUnit());
     m.put("detail", r.detail());
     return m;

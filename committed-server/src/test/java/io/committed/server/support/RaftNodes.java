@@ -108,7 +108,7 @@ public final class RaftNodes implements AutoCloseable {
       }
       int found = -1;
       for (Map.Entry<Integer, CommittedServer> e : running.entrySet()) {
-        int known = e.getValue().log().status().leaderId();
+        int known = e.getValue().log().status().leaderId().orElse(-1);
         if (known < 0 || found != -1 && known != found) {
           return false;
         }
