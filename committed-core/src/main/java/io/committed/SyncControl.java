@@ -23,9 +23,10 @@ public interface SyncControl {
    *
    * @return true when it got there, false when {@code timeout} passed first
    * @throws io.committed.api.NotFoundException when no syncable has that id
-   * @throws InterruptedException when the thread is interrupted while waiting
+   * @throws io.committed.api.OperationInterruptedException when the thread is interrupted while
+   *     waiting (its interrupt status is set again)
    */
-  boolean awaitSynced(String syncableId, long index, java.time.Duration timeout) throws InterruptedException;
+  boolean awaitSynced(String syncableId, long index, java.time.Duration timeout);
 
   /**
    * The syncable's dead letters (entries the target refused), oldest first.

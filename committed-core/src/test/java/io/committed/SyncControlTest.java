@@ -8,6 +8,7 @@ import io.committed.api.CommittedException;
 import io.committed.api.Entity;
 import io.committed.api.LogEntry;
 import io.committed.api.NotFoundException;
+import io.committed.api.OperationInterruptedException;
 import io.committed.api.Proposal;
 import io.committed.spi.PermanentSyncException;
 import io.committed.spi.RebuildableSyncable;
@@ -145,5 +146,17 @@ class SyncControlTest {
     log.syncables().define("s", "[syncable]\ntype = \"picky\"\n[picky]\ntopic = \"t\"");
     await().atMost(Duration.ofSeconds(10)).until(() -> target.synced.size() == 4);
     assertThat(target.synced).containsExactly(1L, 2L, 1L, 2L);
+  }
+
+  @Test
+  void anInterruptedAwaitSyncedThrowsUncheckedAndKeepsTheInterrupt() {
+    Thread.currentThread().interrupt();
+    try {
+      assertThatThrownBy(() -> log.sync().awaitSynced("s", 100, Duration.ofSeconds(30)))
+          .isInstanceOf(OperationInterruptedException.class).hasMessageContaining("syncable 's'");
+      assertThat(Thread.currentThread().isInterrupted()).as("the interrupt status is set again").isTrue();
+    } finally {
+      Thread.interrupted();
+    }
   }
 }

@@ -10,6 +10,8 @@ package io.committed.api;
  *   <li>{@link ConfigException}: a config document or builder setting is wrong.
  *   <li>{@link NotFoundException}: the named config, version or syncable does not exist.
  *   <li>{@link LogClosedException}: the log was closed.
+ *   <li>{@link OperationInterruptedException}: the calling thread was interrupted while it waited;
+ *       its interrupt status is set again.
  * </ul>
  */
 public class CommittedException extends RuntimeException {

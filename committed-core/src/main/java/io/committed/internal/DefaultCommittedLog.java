@@ -12,6 +12,7 @@ import io.committed.api.CommittedException;
 import io.committed.api.Entity;
 import io.committed.api.LogClosedException;
 import io.committed.api.LogEntry;
+import io.committed.api.OperationInterruptedException;
 import io.committed.api.Proposal;
 import io.committed.api.ProposalRejectedException;
 import io.committed.api.ProposalRejectedException.Reason;
@@ -218,8 +219,8 @@ public final class DefaultCommittedLog implements CommittedLog, StateMachine.Lis
             + " proposals in flight for " + settings.operationTimeout() + "; nothing was written", false));
       }
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return CompletableFuture.failedFuture(new RetriableException("interrupted; nothing was written", false, e));
+      return CompletableFuture.failedFuture(OperationInterruptedException.interrupted(
+          "interrupted while waiting for room among the proposals in flight; nothing was written", false, e));
     } catch (CommittedException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -277,8 +278,8 @@ public final class DefaultCommittedLog implements CommittedLog, StateMachine.Lis
       throw new RetriableException("the change was not confirmed within " + settings.operationTimeout()
           + "; it may still be applied", true, e);
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RetriableException("interrupted while waiting; the change may still be applied", true, e);
+      throw OperationInterruptedException.interrupted("interrupted while waiting; the change may still be applied",
+          true, e);
     } catch (ExecutionException e) {
       throw unwrap(e.getCause());
     }

@@ -6,6 +6,7 @@ import io.committed.SyncControl;
 import io.committed.SyncableStatus;
 import io.committed.api.NotFoundException;
 import io.committed.api.NotLeaderException;
+import io.committed.api.OperationInterruptedException;
 import io.committed.internal.state.Command;
 import io.committed.internal.state.StateMachine;
 import io.committed.internal.sync.SyncManager;
@@ -46,7 +47,7 @@ final class DefaultSyncControl implements SyncControl {
   }
 
   @Override
-  public boolean awaitSynced(String id, long index, java.time.Duration timeout) throws InterruptedException {
+  public boolean awaitSynced(String id, long index, java.time.Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       SyncableStatus s = status(id);
@@ -60,7 +61,8 @@ final class DefaultSyncControl implements SyncControl {
       // progress is made on other threads and published without a signal: poll briefly
       java.util.concurrent.locks.LockSupport.parkNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(2)));
       if (Thread.interrupted()) {
-        throw new InterruptedException("interrupted while waiting for syncable '" + id + "'");
+        throw OperationInterruptedException.interrupted("interrupted while waiting for syncable '" + id + "'", false,
+            new InterruptedException());
       }
     }
   }
@@ -97,8 +99,8 @@ final class DefaultSyncControl implements SyncControl {
       throw new io.committed.api.RetriableException("the replay did not finish within "
           + log.settings().operationTimeout(), true, e);
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new io.committed.api.RetriableException("interrupted during the replay", true, e);
+      throw OperationInterruptedException.interrupted("interrupted while waiting for the replay of entry " + index
+          + " to syncable '" + id + "'; it may still be delivered", true, e);
     } catch (ExecutionException e) {
       throw DefaultCommittedLog.unwrap(e.getCause());
     }

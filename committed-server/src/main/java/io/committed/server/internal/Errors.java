@@ -6,6 +6,7 @@ import io.committed.api.ConfigException;
 import io.committed.api.LogClosedException;
 import io.committed.api.NotFoundException;
 import io.committed.api.NotLeaderException;
+import io.committed.api.OperationInterruptedException;
 import io.committed.api.ProposalRejectedException;
 import io.committed.api.RetriableException;
 import java.util.LinkedHashMap;
@@ -28,6 +29,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link NotLeaderException}: 503 {@code not_leader} with the leader in {@code details};
  *   <li>{@link RetriableException}: 503 {@code outcome_unknown} when the write may have been
  *       committed, else 503 {@code unavailable}; {@code details.outcomeUnknown} says which;
+ *   <li>{@link OperationInterruptedException} (the request's thread was interrupted): as a
+ *       {@link RetriableException};
  *   <li>{@link LogClosedException}: 503 {@code shutting_down};
  *   <li>{@link MembershipException}: its {@linkplain MembershipException#apiCode() code} with 501 for
  *       {@code not_supported} (the in-memory engine has no membership: the node cannot do it, and no
@@ -71,6 +74,10 @@ public final class Errors {
       return new ApiError(503, "not_leader", e.getMessage(), details, Map.of("Retry-After", "1"));
     }
     if (t instanceof RetriableException e) {
+      return new ApiError(503, e.outcomeUnknown() ? "outcome_unknown" : "unavailable", e.getMessage(),
+          Map.of("outcomeUnknown", e.outcomeUnknown()), Map.of("Retry-After", "1"));
+    }
+    if (t instanceof OperationInterruptedException e) { // the node is stopping the request's thread
       return new ApiError(503, e.outcomeUnknown() ? "outcome_unknown" : "unavailable", e.getMessage(),
           Map.of("outcomeUnknown", e.outcomeUnknown()), Map.of("Retry-After", "1"));
     }
