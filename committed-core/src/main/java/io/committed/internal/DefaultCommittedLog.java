@@ -453,6 +453,11 @@ public final class DefaultCommittedLog implements CommittedLog, StateMachine.Lis
   }
 
   @Override
+  public void syncCheckpointed(String syncableId) {
+    syncs.checkpointed(syncableId);
+  }
+
+  @Override
   public void ingestChanged(String ingestableId) {
     ingests.ingestChanged(ingestableId);
   }

@@ -11,7 +11,10 @@ import io.committed.internal.state.Command;
 import io.committed.internal.state.StateMachine;
 import io.committed.internal.sync.SyncManager;
 import io.committed.internal.sync.SyncWorker;
+import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -46,24 +49,27 @@ final class DefaultSyncControl implements SyncControl {
         Optional.empty(), 0, Optional.empty(), open, acked));
   }
 
+  /** What {@link SyncableStatus#lastSyncedIndex()} reports, without building the whole status. */
+  private long syncedIndex(String id) {
+    requireSyncable(id);
+    long checkpoint = log.state().syncPosition(id).checkpoint();
+    return workers.worker(id).map(w -> w.syncedIndex(checkpoint)).orElse(checkpoint);
+  }
+
   @Override
-  public boolean awaitSynced(String id, long index, java.time.Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      SyncableStatus s = status(id);
-      if (s.lastSyncedIndex() >= index) {
-        return true;
-      }
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        return false;
-      }
-      // progress is made on other threads and published without a signal: poll briefly
-      java.util.concurrent.locks.LockSupport.parkNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(2)));
-      if (Thread.interrupted()) {
-        throw OperationInterruptedException.interrupted("interrupted while waiting for syncable '" + id + "'", false,
-            new InterruptedException());
-      }
+  public boolean awaitSynced(String id, long index, Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    requireSyncable(id);
+    // woken by the worker's deliveries, applied checkpoints and worker changes (SyncProgress)
+    CompletableFuture<Boolean> reached = workers.progress().await(id, index, timeout, this::syncedIndex);
+    try {
+      return reached.get();
+    } catch (InterruptedException e) {
+      reached.cancel(false);
+      throw OperationInterruptedException.interrupted("interrupted while waiting for syncable '" + id
+          + "' to reach entry " + index, false, e);
+    } catch (ExecutionException e) {
+      throw DefaultCommittedLog.unwrap(e.getCause());
     }
   }
 

@@ -44,6 +44,9 @@ public final class StateMachine implements ReplicatedStateMachine {
 
     default void syncableReset(String syncableId) {}
 
+    /** A sync checkpoint was applied (it may not have moved). */
+    default void syncCheckpointed(String syncableId) {}
+
     default void ingestChanged(String ingestableId) {}
 
     default void leadershipChanged(boolean leader) {}
@@ -128,6 +131,8 @@ public final class StateMachine implements ReplicatedStateMachine {
       listener.ingestChanged(p.mark().ingestableId());
     } else if (command instanceof Command.SetIngestParked p) {
       listener.ingestChanged(p.ingestableId());
+    } else if (command instanceof Command.Checkpoint c) {
+      listener.syncCheckpointed(c.syncableId());
     } else if (command instanceof Command.ResetSyncable r) {
       listener.syncableReset(r.syncableId());
     } else if (command instanceof Command.PutConfig p) {

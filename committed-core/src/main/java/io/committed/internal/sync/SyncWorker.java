@@ -46,6 +46,7 @@ public final class SyncWorker {
   private final SyncSettings settings;
   private final SyncHost host;
   private final TaskScheduler scheduler;
+  private final SyncProgress progress;
   private final AtomicBoolean stepQueued = new AtomicBoolean();
 
   private Syncable syncable;
@@ -66,8 +67,16 @@ public final class SyncWorker {
   private volatile Instant failingSince;
   private volatile String lastError;
 
+  /** A worker nobody waits on (tests). */
   public SyncWorker(String id, Opener opener, TypeFilter filter, SyncSettings settings, SyncHost host,
       TaskScheduler scheduler) {
+    this(id, opener, filter, settings, host, scheduler, new SyncProgress(scheduler::schedule));
+  }
+
+  /** A worker that tells {@code progress} each time it delivered further. */
+  public SyncWorker(String id, Opener opener, TypeFilter filter, SyncSettings settings, SyncHost host,
+      TaskScheduler scheduler, SyncProgress progress) {
+    this.progress = progress;
     this.id = id;
     this.opener = opener;
     this.filter = filter;
@@ -283,6 +292,7 @@ public final class SyncWorker {
     if (scannedTo >= next) {
       next = scannedTo + 1;
       lastSynced = scannedTo;
+      progress.changed(id);
     }
   }
 
@@ -432,9 +442,14 @@ public final class SyncWorker {
     return done;
   }
 
+  /** The last index delivered: this worker's own position, never behind the replicated checkpoint. Any thread. */
+  public long syncedIndex(long checkpoint) {
+    return Math.max(lastSynced, checkpoint);
+  }
+
   public SyncableStatus status(StateMachine.SyncPosition replicated, long head, int deadLetters, int acknowledged) {
     WorkerState s = stopped ? WorkerState.STOPPED : state;
-    long synced = Math.max(lastSynced, replicated.checkpoint());
+    long synced = syncedIndex(replicated.checkpoint());
     return new SyncableStatus(id, s, replicated.checkpoint(), synced, head,
         Math.max(0, head - synced), synced >= head, Optional.ofNullable(failingSince), failures,
         Optional.ofNullable(lastError), deadLetters, acknowledged);

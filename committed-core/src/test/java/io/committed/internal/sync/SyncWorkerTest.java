@@ -66,6 +66,23 @@ class SyncWorkerTest {
   }
 
   @Test
+  void deliveriesWakeWhoWaitsForTheWorkersProgress() {
+    ManualScheduler timeouts = new ManualScheduler(new FakeClock(Instant.EPOCH)); // never run: no timeout
+    SyncProgress progress = new SyncProgress(timeouts::schedule);
+    SyncWorker w = new SyncWorker("s", () -> new ScriptedSyncable(target, (call, batch) -> null),
+        new TypeFilter(Set.of("a")), settings, host, scheduler, progress);
+    for (int i = 0; i < 3; i++) {
+      host.write(Entity.upsert("a", "k" + i, "{}"));
+    }
+    java.util.concurrent.CompletableFuture<Boolean> reached = progress.await("s", 3, Duration.ofHours(1),
+        id -> w.syncedIndex(host.state.syncPosition(id).checkpoint()));
+    w.start();
+    assertThat(reached).isNotDone();
+    scheduler.runUntilIdle(100);
+    assertThat(reached).isCompletedWithValue(true);
+  }
+
+  @Test
   void wakesUpForEntriesAppendedAfterGoingIdle() {
     SyncWorker w = worker((call, batch) -> null);
     w.start();
