@@ -94,6 +94,15 @@ class ArchitectureTest {
         .should(THROW_NOTHING_CHECKED).check(CLASSES);
   }
 
+  /** STYLE.md guideline 6: an optional capability is an interface of its own, not a default method that throws. */
+  @Test
+  void noPublicTypeThrowsUnsupportedOperation() {
+    noClasses().that().resideInAnyPackage(PUBLIC_PACKAGES.toArray(String[]::new))
+        .should().callConstructor(UnsupportedOperationException.class)
+        .orShould().callConstructor(UnsupportedOperationException.class, String.class)
+        .check(CLASSES);
+  }
+
   @Test
   void apiAndSpiDependOnlyOnTheJdk() {
     classes().that().resideInAnyPackage("io.committed.api", "io.committed.spi")

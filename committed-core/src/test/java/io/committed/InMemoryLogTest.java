@@ -1,5 +1,6 @@
 package io.committed;
 
+import io.committed.api.MembershipException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -66,7 +67,7 @@ class InMemoryLogTest {
     assertThatThrownBy(() -> log.cluster().remove(1)).isInstanceOf(MembershipException.class);
     assertThatThrownBy(() -> log.cluster().addLearner(2, "no-port"))
         .isInstanceOfSatisfying(MembershipException.class,
-            e -> assertThat(e.apiCode()).isEqualTo("invalid"));
+            e -> assertThat(e.code()).isEqualTo(MembershipException.Code.INVALID));
   }
 
   @Test

@@ -18,7 +18,7 @@ import io.committed.api.ProposalRejectedException;
 import io.committed.api.ProposalRejectedException.Reason;
 import io.committed.api.RetriableException;
 import io.committed.ClusterControl;
-import io.committed.MembershipException;
+import io.committed.api.MembershipException;
 import io.committed.engine.ApplyResult;
 import io.committed.engine.ClusterEngine;
 import io.committed.engine.EngineStatus;

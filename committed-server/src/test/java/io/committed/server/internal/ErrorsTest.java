@@ -2,8 +2,8 @@ package io.committed.server.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.committed.MembershipException;
-import io.committed.MembershipException.Code;
+import io.committed.api.MembershipException;
+import io.committed.api.MembershipException.Code;
 import io.committed.api.OperationInterruptedException;
 import io.committed.api.RetriableException;
 import java.util.concurrent.CompletionException;
