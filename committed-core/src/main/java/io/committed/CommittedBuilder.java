@@ -1,6 +1,7 @@
 package io.committed;
 
 import io.committed.api.ConfigException;
+import io.committed.api.HostPort;
 import io.committed.engine.EngineConfig;
 import io.committed.engine.LogEngine;
 import io.committed.engine.LogEngineFactory;
@@ -35,7 +36,6 @@ import java.util.regex.Pattern;
  */
 public final class CommittedBuilder {
   private static final Pattern GROUP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-]{0,63}");
-  private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}");
 
   private String groupId = "committed";
   private int nodeId = 1;
@@ -132,15 +132,18 @@ public final class CommittedBuilder {
       if (address.endsWith("/")) {
         address = address.substring(0, address.length() - 1);
       }
-      if (!ADDRESS.matcher(address).matches()) {
-        throw new ConfigException("peers", "peers address of node " + e.getKey() + " must be host:port, was '"
-            + e.getValue() + "'");
+      HostPort parsed;
+      try {
+        parsed = HostPort.parse(address);
+      } catch (IllegalArgumentException bad) {
+        throw new ConfigException("peers", "peers address of node " + e.getKey() + " must be host:port: "
+            + bad.getMessage());
       }
-      int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
-      if (port < 1 || port > 65535) {
-        throw new ConfigException("peers", "peers address of node " + e.getKey() + " has port " + port);
+      if (parsed.port() == 0) {
+        throw new ConfigException("peers", "peers address of node " + e.getKey() + " has port 0, which peers cannot"
+            + " reach: '" + e.getValue() + "'");
       }
-      checked.put(e.getKey(), address);
+      checked.put(e.getKey(), parsed.toString());
     }
     this.peers.clear();
     this.peers.putAll(checked);

@@ -10,6 +10,7 @@ import io.committed.LogStatus;
 import io.committed.SyncControl;
 import io.committed.api.CommittedException;
 import io.committed.api.Entity;
+import io.committed.api.HostPort;
 import io.committed.api.LogClosedException;
 import io.committed.api.LogEntry;
 import io.committed.api.OperationInterruptedException;
@@ -396,11 +397,18 @@ public final class DefaultCommittedLog implements CommittedLog, StateMachine.Lis
       if (nodeId < 1) {
         throw new MembershipException(MembershipException.Code.INVALID, "node ids are >= 1, was " + nodeId);
       }
-      if (address == null || !address.matches("[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}")) {
+      HostPort parsed;
+      try {
+        parsed = HostPort.parse(address);
+      } catch (IllegalArgumentException e) {
         throw new MembershipException(MembershipException.Code.INVALID,
-            "the address of node " + nodeId + " must be host:port, was '" + address + "'");
+            "the address of node " + nodeId + " must be host:port: " + e.getMessage());
       }
-      clusterEngine().addLearner(nodeId, address, timeoutMillis());
+      if (parsed.port() == 0) {
+        throw new MembershipException(MembershipException.Code.INVALID,
+            "the address of node " + nodeId + " needs a port its peers can reach, not 0");
+      }
+      clusterEngine().addLearner(nodeId, parsed.toString(), timeoutMillis());
     }
 
     @Override
