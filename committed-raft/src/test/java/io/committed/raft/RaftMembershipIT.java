@@ -37,7 +37,7 @@ class RaftMembershipIT {
       String address = "127.0.0.1:" + port;
       int follower = leader == 1 ? 2 : 1;
       try (CommittedLog fourth = Committed.builder().nodeId(4).peers(cluster.peers() + ",4=" + address)
-          .dataDir(dir.resolve("node-4")).engineOption("join", "true").engineOption("electionTimeoutMs", "600").start()) {
+          .dataDir(dir.resolve("node-4")).join(true).electionTimeout(Duration.ofMillis(600)).start()) {
         // the change is asked of a follower: it reaches the leader
         cluster.log(follower).cluster().addLearner(4, address);
         assertThat(log.cluster().members().learners()).containsEntry(4, address);
@@ -96,7 +96,7 @@ class RaftMembershipIT {
         cluster.log(leader == 1 ? 2 : 1).cluster().addLearner(id, address);
         try (CommittedLog joined = Committed.builder().nodeId(id).peers(cluster.peers() + "," + id + "=" + address)
             .dataDir(dir.resolve("node-" + id)).operationTimeout(Duration.ofSeconds(8))
-            .engineOption("join", "true").engineOption("electionTimeoutMs", "600").start()) {
+            .join(true).electionTimeout(Duration.ofMillis(600)).start()) {
           await().atMost(Duration.ofSeconds(20)).until(() -> joined.lastIndex() >= last);
           long started = System.nanoTime();
           try {
