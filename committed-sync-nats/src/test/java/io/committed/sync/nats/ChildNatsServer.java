@@ -20,9 +20,16 @@ final class ChildNatsServer implements AutoCloseable {
 
   private final int port = Ports.free();
   private final Path dir;
+  private final String config;
   private Process process;
 
   ChildNatsServer() throws IOException {
+    this(null);
+  }
+
+  /** A server that also reads {@code config} (nats-server's config syntax), e.g. for users and permissions. */
+  ChildNatsServer(String config) throws IOException {
+    this.config = config;
     if (!Files.isExecutable(Path.of(BINARY))) {
       throw new AssertionError(BINARY + " is missing: install Debian's nats-server package (apt-get install"
           + " nats-server)");
@@ -35,8 +42,15 @@ final class ChildNatsServer implements AutoCloseable {
   }
 
   ChildNatsServer start() throws IOException {
-    process = new ProcessBuilder(List.of(BINARY, "-a", "127.0.0.1", "-p", Integer.toString(port), "-js", "-sd",
-        dir.resolve("store").toString()))
+    List<String> command = new java.util.ArrayList<>(List.of(BINARY, "-a", "127.0.0.1", "-p", Integer.toString(port),
+        "-js", "-sd", dir.resolve("store").toString()));
+    if (config != null) {
+      Path file = dir.resolve("server.conf");
+      Files.writeString(file, config);
+      command.add("-c");
+      command.add(file.toString());
+    }
+    process = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile()))
         .start();

@@ -140,14 +140,6 @@ public final class Template {
   }
 
   /**
-   * The template with each placeholder replaced by {@code wildcard}, and literal text kept: e.g.
-   * {@code orders.*.*} for {@code orders.${type}.${key}}, the subjects a stream must capture.
-   */
-  public String pattern(String wildcard) {
-    return sample(wildcard);
-  }
-
-  /**
    * Renders the template for one entity.
    *
    * @param refuseEmpty whether a placeholder whose value is empty is an error (a destination name

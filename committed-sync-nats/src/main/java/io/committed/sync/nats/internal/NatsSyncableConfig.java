@@ -4,6 +4,7 @@ import io.committed.spi.PluginConfig;
 import io.committed.spi.SyncableContext;
 import io.committed.sync.routing.DestinationSyntax;
 import io.committed.sync.routing.Router;
+import io.committed.sync.routing.Template;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -128,9 +129,9 @@ public record NatsSyncableConfig(String syncableId, List<String> servers, String
       List<String> subjects = c.strings("subjects").stream().map(String::strip).toList();
       if (subjects.isEmpty()) {
         Set<String> derived = new LinkedHashSet<>();
-        derived.add(router.destination().pattern("*"));
+        derived.add(filterOf(router.destination()));
         if (router.deletes() != Router.Deletes.SKIP) {
-          derived.add(router.deleteDestination().pattern("*"));
+          derived.add(filterOf(router.deleteDestination()));
         }
         subjects = List.copyOf(derived);
       }
@@ -155,6 +156,16 @@ public record NatsSyncableConfig(String syncableId, List<String> servers, String
     }
     return new NatsSyncableConfig(context.syncableId(), List.copyOf(cleaned), stream, router, auth, connectTimeout,
         ackTimeout, maxInFlight, resumeScan, create);
+  }
+
+  /** The subject filter a template's subjects fall under: each token holding a placeholder becomes {@code *}. */
+  static String filterOf(Template t) {
+    String marker = "\u0000";
+    List<String> tokens = new ArrayList<>();
+    for (String token : t.sample(marker).split("\\.", -1)) {
+      tokens.add(token.contains(marker) ? "*" : token);
+    }
+    return String.join(".", tokens);
   }
 
   private static Auth auth(PluginConfig nats) {
