@@ -166,6 +166,31 @@ class NatsSyncableIT {
   }
 
   @Test
+  void aGapBeforeTheLastMessageIsFoundOnResumeAndFilled() throws Exception {
+    try (ResumableSyncable a = syncable("")) {
+      a.sync(entries(1, 4)); // entry 4 has 2 entities: everything through 4:1 acknowledged
+    }
+    // What a refused-then-lost entry 5 looks like: entry 6 stored, naming 5:0 as the message before
+    // it and 4:1 as acknowledged when it was published; 5:0 never reached the stream.
+    io.nats.client.impl.Headers h = new io.nats.client.impl.Headers();
+    h.add("Committed-Syncable", "orders-out").add("Committed-Index", "6").add("Committed-Position", "0")
+        .add("Committed-Entities", "1").add("Committed-Operation", "upsert").add("Committed-Key", "k6")
+        .add("Committed-Previous", "5:0").add("Committed-Acked", "4:1");
+    admin.jetStream().publish(io.nats.client.impl.NatsMessage.builder().subject(root + ".k6").headers(h)
+        .data("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8)).build(),
+        io.nats.client.PublishOptions.builder().messageId("orders-out:6:0").build());
+
+    try (ResumableSyncable b = syncable("")) {
+      assertThat(b.lastSyncedIndex()).as("resume after the acknowledged entry, not after entry 6").isEqualTo(4);
+      b.sync(List.of(entry(5, upsert("k5", 5, 0)), entry(6, upsert("k6", 6, 0))));
+    }
+    List<MessageInfo> messages = NatsTestServer.messages(admin, stream);
+    assertThat(messages.stream().map(m -> NatsTestServer.index(m) + ":" + NatsTestServer.position(m)))
+        .as("5:0 published, 6:0 not twice").doesNotHaveDuplicates().contains("5:0", "6:0")
+        .hasSize(entityCount(entries(1, 4)) + 2);
+  }
+
+  @Test
   void aMessageOverTheServersMaxPayloadIsAPermanentFailureOfItsEntryAndTheRestIsPublished() throws Exception {
     long maxPayload = admin.getMaxPayload();
     Entity big = Entity.upsert(TYPE, "big", "{\"blob\":\"" + "x".repeat((int) maxPayload) + "\"}");

@@ -59,6 +59,11 @@ public final class NatsSyncable implements ResumableSyncable {
   private static final int NO_MESSAGE = 10037;
   private static final int STREAM_NOT_FOUND = 10059;
   private static final int STREAM_NAME_IN_USE = 10058;
+  /** The message this syncable published before this one ({@code index:position}): a chain checked on resume. */
+  static final String PREVIOUS = "Committed-Previous";
+  /** Everything this syncable published up to this position was acknowledged when this message was published. */
+  static final String ACKED = "Committed-Acked";
+  private static final int CHAIN_HEADERS_MAX = PREVIOUS.length() + ACKED.length() + 2 * (2 + 20 + 1 + 10 + 2);
 
   /** A position in the stream: entity {@code position} of entry {@code index}. */
   record Position(long index, int position) {
@@ -69,10 +74,45 @@ public final class NatsSyncable implements ResumableSyncable {
     Position max(Position other) {
       return other == null || covers(other.index, other.position) ? this : other;
     }
+
+    /** A real position, not the empty stream's. */
+    boolean isSome() {
+      return index > 0;
+    }
+
+    String text() {
+      return index + ":" + position;
+    }
+
+    /** Parses {@code index:position}; null when absent or malformed. */
+    static Position parse(String text) {
+      if (text == null) {
+        return null;
+      }
+      int colon = text.indexOf(':');
+      try {
+        return colon < 0 ? null : new Position(Long.parseLong(text.substring(0, colon)),
+            Integer.parseInt(text.substring(colon + 1)));
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
   }
 
-  /** One message to publish. */
-  private record Out(long index, int position, NatsMessage message, String id) {}
+  /** One message to publish; the chain headers are added when it is published. */
+  private record Out(long index, int position, String subject, io.nats.client.impl.Headers headers, byte[] body,
+      String id) {
+    NatsMessage build(Position previous, Position acked) {
+      io.nats.client.impl.Headers h = new io.nats.client.impl.Headers(headers);
+      if (previous != null) {
+        h.put(PREVIOUS, previous.text());
+      }
+      if (acked != null) {
+        h.put(ACKED, acked.text());
+      }
+      return NatsMessage.builder().subject(subject).headers(h).data(body).build();
+    }
+  }
 
   /** A publish awaiting its acknowledgement. */
   private record Pending(Out out, CompletableFuture<PublishAck> ack) {}
@@ -153,15 +193,18 @@ public final class NatsSyncable implements ResumableSyncable {
       }
       out.addAll(forEntry);
     }
+    Position previous = known.isSome() ? known : null;
     try {
       for (Out o : out) {
         if (window.size() >= config.maxInFlight()) {
           await(window.peekFirst());
         }
+        NatsMessage message = o.build(previous, known.isSome() ? known : null);
+        previous = new Position(o.index(), o.position());
         PublishOptions options = PublishOptions.builder().messageId(o.id()).expectedStream(config.stream()).build();
         CompletableFuture<PublishAck> ack;
         try {
-          ack = jetStream.publishAsync(o.message(), options);
+          ack = jetStream.publishAsync(message, options);
         } catch (IllegalArgumentException e) {
           throw new PermanentSyncException("entry " + o.index() + ", entity " + o.position() + ": NATS refused the"
               + " message: " + Errors.describe(e), o.index(), e);
@@ -169,7 +212,7 @@ public final class NatsSyncable implements ResumableSyncable {
           throw new IOException("cannot publish to NATS (" + config.describeServers() + "): " + Errors.describe(e), e);
         }
         window.addLast(new Pending(o, ack));
-        String reason = denied.get(o.message().getSubject());
+        String reason = denied.get(o.subject());
         if (reason != null) {
           ack.completeExceptionally(new PermissionDenied(reason));
         }
@@ -194,13 +237,13 @@ public final class NatsSyncable implements ResumableSyncable {
         LOG.debug("entry {} entity {} was in the stream already (duplicate window)", o.index(), o.position());
       }
     } catch (TimeoutException e) {
-      String reason = denied.get(o.message().getSubject());
+      String reason = denied.get(o.subject());
       if (reason != null) {
         throw permissionDenied(o, reason);
       }
       throw new TimeoutException("no acknowledgement from stream " + config.stream() + " within "
           + config.ackTimeout() + " for entry " + o.index() + ", entity " + o.position() + " (subject "
-          + o.message().getSubject() + ")");
+          + o.subject() + ")");
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof PermissionDenied d) {
@@ -208,7 +251,7 @@ public final class NatsSyncable implements ResumableSyncable {
       }
       if (Errors.isPermanent(cause)) {
         throw new PermanentSyncException("entry " + o.index() + ", entity " + o.position() + ": stream "
-            + config.stream() + " refused the message on subject " + o.message().getSubject() + ": "
+            + config.stream() + " refused the message on subject " + o.subject() + ": "
             + Errors.describe(cause), o.index(), cause);
       }
       throw new IOException("publishing entry " + o.index() + " to stream " + config.stream() + " failed: "
@@ -220,7 +263,7 @@ public final class NatsSyncable implements ResumableSyncable {
 
   private PermanentSyncException permissionDenied(Out o, String reason) {
     return new PermanentSyncException("entry " + o.index() + ", entity " + o.position() + ": NATS does not let this"
-        + " user publish to " + o.message().getSubject() + " (" + reason + ")", o.index(), null);
+        + " user publish to " + o.subject() + " (" + reason + ")", o.index(), null);
   }
 
   /** The NATS message for a routed entity, checked against the subject set and size limits of the stream. */
@@ -236,13 +279,12 @@ public final class NatsSyncable implements ResumableSyncable {
     }
     String id = Escaping.HEADER_VALUE.escape(config.syncableId()) + ":" + index + ":" + position;
     long size = headers.serializedLength() + m.body().length + "Nats-Msg-Id: \r\n".length() + id.length()
-        + "Nats-Expected-Stream: \r\n".length() + config.stream().length();
+        + "Nats-Expected-Stream: \r\n".length() + config.stream().length() + CHAIN_HEADERS_MAX;
     if (size > maxMessageSize) {
       throw new RoutingException("entry " + index + ", entity " + position + ": the message is " + size
           + " bytes (headers and body), over the limit of " + maxMessageSize + " bytes (" + limitName + ")");
     }
-    NatsMessage msg = NatsMessage.builder().subject(subject).headers(headers).data(m.body()).build();
-    return new Out(index, position, msg, id);
+    return new Out(index, position, subject, headers, m.body(), id);
   }
 
   /** Connects (once per instance) and makes sure the stream exists. */
@@ -327,42 +369,106 @@ public final class NatsSyncable implements ResumableSyncable {
     }
   }
 
+  /** One of this syncable's messages in the stream, as resuming reads it. */
+  private record Found(Position at, int entities, Position previous, Position acked) {}
+
   /**
-   * Finds this syncable's last message among the stream's last {@code resumeScan} messages and
-   * sets {@link #known} from it.
+   * Sets {@link #known} from the stream and returns the last index whose every entity is in it.
+   *
+   * <p>The last message of this syncable (among the stream's last {@code resumeScan}) says where
+   * publishing stopped, but the messages before it may have a gap: one refused while a later one
+   * was stored. Each message names the one published before it ({@value #PREVIOUS}) and the
+   * position through which everything was acknowledged when it was published ({@value #ACKED}).
+   * Following that chain back to the acknowledged position proves there is no gap; if a link is
+   * missing, publishing resumes after the acknowledged position instead, and the duplicate window
+   * drops what is re-published that the stream already has.
    */
   private long readPosition() throws IOException, JetStreamApiException {
     StreamInfo info = management.getStreamInfo(config.stream());
     long first = info.getStreamState().getFirstSequence();
     long last = info.getStreamState().getLastSequence();
     String me = Escaping.HEADER_VALUE.escape(config.syncableId());
+    Map<Position, Found> mine = new java.util.HashMap<>();
+    Found newest = null;
     for (long seq = last; seq >= Math.max(1, first) && seq > last - config.resumeScan(); seq--) {
-      MessageInfo m;
-      try {
-        m = management.getMessage(config.stream(), seq);
-      } catch (JetStreamApiException e) {
-        if (e.getApiErrorCode() == NO_MESSAGE) {
-          continue; // deleted
-        }
-        throw e;
-      }
-      io.nats.client.impl.Headers h = m.getHeaders();
-      if (h == null || !me.equals(h.getFirst(Headers.SYNCABLE))) {
+      Found f = read(seq, me);
+      if (f == null) {
         continue;
       }
-      try {
-        long index = Long.parseLong(h.getFirst(Headers.INDEX));
-        int position = Integer.parseInt(h.getFirst(Headers.POSITION));
-        int entities = Integer.parseInt(h.getFirst(Headers.ENTITIES));
-        known = new Position(index, position);
-        return position >= entities - 1 ? index : index - 1;
-      } catch (RuntimeException e) {
-        throw new IOException("message " + seq + " of stream " + config.stream() + " has this syncable's header but"
-            + " no readable " + Headers.INDEX + "/" + Headers.POSITION + "/" + Headers.ENTITIES + " headers", e);
+      mine.putIfAbsent(f.at(), f);
+      if (newest == null) {
+        newest = f;
       }
+      if (newest.acked() == null || !newest.acked().covers(f.at().index(), f.at().position())) {
+        continue;
+      }
+      break; // reached what was acknowledged when the newest was published
     }
-    known = new Position(0, Integer.MAX_VALUE);
-    return 0;
+    if (newest == null) {
+      known = new Position(0, Integer.MAX_VALUE);
+      return 0;
+    }
+    if (newest.acked() != null && newest.acked().covers(newest.at().index(), newest.at().position())) {
+      return resumeAfter(newest.acked(), mine); // a replayed older entry came last
+    }
+    Found resume = newest;
+    Found cur = newest;
+    for (int steps = 0; steps <= mine.size(); steps++) {
+      Position prev = cur.previous();
+      if (prev == null || (newest.acked() != null && newest.acked().covers(prev.index(), prev.position()))) {
+        break; // the chain reaches the start or the acknowledged position: no gap
+      }
+      Found before = mine.get(prev);
+      if (before == null) {
+        LOG.warn("syncable '{}': stream {} lacks {} (published before {}): resuming after {}, the last position"
+            + " known acknowledged", config.syncableId(), config.stream(), prev.text(), cur.at().text(),
+            newest.acked() == null ? "the start" : newest.acked().text());
+        resume = null;
+        break;
+      }
+      cur = before;
+    }
+    if (resume == null) {
+      return resumeAfter(newest.acked(), mine);
+    }
+    known = resume.at();
+    return resume.at().position() >= resume.entities() - 1 ? resume.at().index() : resume.at().index() - 1;
+  }
+
+  /** Resumes after {@code acked} (null: the start); its entry counts as synced only when known complete. */
+  private long resumeAfter(Position acked, Map<Position, Found> mine) {
+    if (acked == null) {
+      known = new Position(0, Integer.MAX_VALUE);
+      return 0;
+    }
+    known = acked;
+    Found at = mine.get(acked);
+    return at != null && acked.position() >= at.entities() - 1 ? acked.index() : acked.index() - 1;
+  }
+
+  /** Message {@code seq} if it is this syncable's, else null. */
+  private Found read(long seq, String me) throws IOException, JetStreamApiException {
+    MessageInfo m;
+    try {
+      m = management.getMessage(config.stream(), seq);
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() == NO_MESSAGE) {
+        return null; // deleted
+      }
+      throw e;
+    }
+    io.nats.client.impl.Headers h = m.getHeaders();
+    if (h == null || !me.equals(h.getFirst(Headers.SYNCABLE))) {
+      return null;
+    }
+    try {
+      Position at = new Position(Long.parseLong(h.getFirst(Headers.INDEX)), Integer.parseInt(h.getFirst(Headers.POSITION)));
+      return new Found(at, Integer.parseInt(h.getFirst(Headers.ENTITIES)), Position.parse(h.getFirst(PREVIOUS)),
+          Position.parse(h.getFirst(ACKED)));
+    } catch (RuntimeException e) {
+      throw new IOException("message " + seq + " of stream " + config.stream() + " has this syncable's header but"
+          + " no readable " + Headers.INDEX + "/" + Headers.POSITION + "/" + Headers.ENTITIES + " headers", e);
+    }
   }
 
   /** The server refused a publish for lack of permission (reported through the error listener). */
@@ -386,7 +492,7 @@ public final class NatsSyncable implements ResumableSyncable {
       String subject = m.group(1);
       denied.put(subject, error.strip());
       for (Pending p : window) {
-        if (p.out().message().getSubject().equals(subject)) {
+        if (p.out().subject().equals(subject)) {
           p.ack().completeExceptionally(new PermissionDenied(error.strip()));
         }
       }
