@@ -65,7 +65,7 @@ class NatsConfigValidationTest {
       "no subject | servers = 'nats://h:1'\\nstream = 'S' | nats.subject | is required",
       "wildcard subject | servers = 'nats://h:1'\\nstream = 'S'\\nsubject = 'o.>' | nats.subject | wildcard",
       "unknown placeholder | servers = 'nats://h:1'\\nstream = 'S'\\nsubject = 'o.${nope}' | nats.subject | unknown placeholder",
-      "token and user | servers = 'nats://h:1'\\nstream = 'S'\\nsubject = 'o'\\ntoken = 't'\\nuser = 'u'\\npassword = 'p' | nats.token | not several",
+      "token and user | servers = 'nats://h:1'\\nstream = 'S'\\nsubject = 'o'\\ntoken = '${NATS_TOKEN}'\\nuser = 'u'\\npassword = '${NATS_TOKEN}' | nats.token | not several",
       "user without password | servers = 'nats://h:1'\\nstream = 'S'\\nsubject = 'o'\\nuser = 'u' | nats.user | needs nats.password",
       "ack timeout | servers = 'nats://h:1'\\nstream = 'S'\\nsubject = 'o'\\nackTimeout = '1ms' | nats.ackTimeout | must be between",
       "in flight | servers = 'nats://h:1'\\nstream = 'S'\\nsubject = 'o'\\nmaxInFlight = 0 | nats.maxInFlight | must be between",
