@@ -36,7 +36,7 @@ class MariaDbPreflightIT {
   }
 
   private Throwable failure(IngestableFactory factory, String document) {
-    try (TestIngestLog t = TestIngestLog.builder(factory).ingestableId("pre").environment(MyHarness.environment())
+    try (TestIngestLog t = TestIngestLog.builder(factory).ingestableId("pre").environment(my.environment())
         .document(document).type("orders").start()) {
       TestIngestRun run = t.newRun();
       CompletableFuture<Void> done = run.runInBackground(factory);

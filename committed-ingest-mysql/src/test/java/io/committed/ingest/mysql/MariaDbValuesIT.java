@@ -67,7 +67,7 @@ class MariaDbValuesIT {
 
   @Test
   void everyTypeStreamsToItsGoldenJson() throws Exception {
-    try (TestIngestLog t = TestIngestLog.builder(FACTORY).ingestableId("v").environment(MyHarness.environment())
+    try (TestIngestLog t = TestIngestLog.builder(FACTORY).ingestableId("v").environment(my.environment())
         .document(my.config("v", "vals", "[\"vals\"]", "", "")).type("vals").start()) {
       TestIngestRun run = t.newRun();
       run.runInBackground(FACTORY);

@@ -1,5 +1,8 @@
 package io.committed.ingest.mysql.internal;
 
+import io.committed.ingest.sql.internal.Pipeline;
+import io.committed.ingest.sql.internal.SourceException;
+import io.committed.ingest.sql.internal.TableName;
 import io.committed.spi.IngestContext;
 import io.committed.spi.IngestStatus;
 import io.committed.spi.Ingestable;
@@ -118,7 +121,7 @@ public final class MySqlIngestable implements Ingestable {
    */
   private void refuseRowsToCopy(Connection side) throws SQLException {
     for (TableName t : settings.tables()) {
-      try (Statement s = side.createStatement(); ResultSet r = s.executeQuery("select 1 from " + t.quoted()
+      try (Statement s = side.createStatement(); ResultSet r = s.executeQuery("select 1 from " + Sql.table(t)
           + " limit 1")) {
         if (r.next()) {
           throw new SourceException("table " + t + " has rows, and this version cannot copy existing rows yet"

@@ -14,6 +14,10 @@ import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
 import com.github.shyiko.mysql.binlog.network.ServerException;
 import io.committed.api.Entity;
 import io.committed.api.Proposal;
+import io.committed.ingest.sql.internal.Pipeline;
+import io.committed.ingest.sql.internal.RowEncoder;
+import io.committed.ingest.sql.internal.SourceException;
+import io.committed.ingest.sql.internal.TableName;
 import io.committed.spi.IngestContext;
 import io.committed.spi.IngestStatus;
 import java.io.Serializable;
@@ -46,7 +50,7 @@ final class Streamer {
   private final ServerInfo server;
   private final Pipeline pipeline;
   private final Map<Long, TableMapEventData> tableMaps = new HashMap<>();
-  private final Map<Long, RowEncoder> encoders = new HashMap<>();
+  private final Map<Long, RowEncoder<ColumnInfo>> encoders = new HashMap<>();
   private ResumeState state;
   private MariaGtids mariaGtids;
   private MySqlGtidSet mysqlGtids;
@@ -172,7 +176,7 @@ final class Streamer {
       }
       case WRITE_ROWS, EXT_WRITE_ROWS -> {
         WriteRowsEventData d = event.getData();
-        RowEncoder e = encoder(d.getTableId());
+        RowEncoder<ColumnInfo> e = encoder(d.getTableId());
         if (e != null) {
           for (Serializable[] row : d.getRows()) {
             String[] r = texts(e, d.getIncludedColumns(), row);
@@ -182,7 +186,7 @@ final class Streamer {
       }
       case UPDATE_ROWS, EXT_UPDATE_ROWS -> {
         UpdateRowsEventData d = event.getData();
-        RowEncoder e = encoder(d.getTableId());
+        RowEncoder<ColumnInfo> e = encoder(d.getTableId());
         if (e != null) {
           for (Map.Entry<Serializable[], Serializable[]> row : d.getRows()) {
             String[] before = texts(e, d.getIncludedColumnsBeforeUpdate(), row.getKey());
@@ -198,7 +202,7 @@ final class Streamer {
       }
       case DELETE_ROWS, EXT_DELETE_ROWS -> {
         DeleteRowsEventData d = event.getData();
-        RowEncoder e = encoder(d.getTableId());
+        RowEncoder<ColumnInfo> e = encoder(d.getTableId());
         if (e != null) {
           for (Serializable[] row : d.getRows()) {
             add(Entity.delete(e.topic(), e.key(texts(e, d.getIncludedColumns(), row))));
@@ -251,12 +255,12 @@ final class Streamer {
     commit(h);
   }
 
-  private RowEncoder encoder(long tableId) {
+  private RowEncoder<ColumnInfo> encoder(long tableId) {
     TableMapEventData m = tableMaps.get(tableId);
     if (m == null) {
       throw new IllegalStateException("a rows event refers to table id " + tableId + " without a table map event");
     }
-    RowEncoder e = encoders.get(tableId);
+    RowEncoder<ColumnInfo> e = encoders.get(tableId);
     if (e != null) {
       return e;
     }
@@ -269,7 +273,7 @@ final class Streamer {
     return e;
   }
 
-  private String[] texts(RowEncoder e, BitSet included, Serializable[] values) {
+  private String[] texts(RowEncoder<ColumnInfo> e, BitSet included, Serializable[] values) {
     List<ColumnInfo> columns = e.columns();
     String[] out = new String[columns.size()];
     for (int i = 0, v = 0; i < columns.size(); i++) {

@@ -1,6 +1,9 @@
 package io.committed.ingest.mysql.internal;
 
 import com.github.shyiko.mysql.binlog.event.TableMapEventData;
+import io.committed.ingest.sql.internal.RowEncoder;
+import io.committed.ingest.sql.internal.SourceException;
+import io.committed.ingest.sql.internal.TableName;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,7 +41,7 @@ final class Tables {
   }
 
   /** An encoder for the rows of a table map event of captured table {@code t}. */
-  RowEncoder encoder(TableName t, TableMapEventData map) {
+  RowEncoder<ColumnInfo> encoder(TableName t, TableMapEventData map) {
     List<String> names = map.getEventMetadata() == null ? null : map.getEventMetadata().getColumnNames();
     if (names == null || names.size() != map.getColumnTypes().length) {
       throw new SourceException("the table map of " + t + " has no column names: set binlog_row_metadata = FULL on"
@@ -57,7 +60,8 @@ final class Tables {
       }
       columns.add(c);
     }
-    return new RowEncoder(settings.topicOf(t).orElseThrow(), t, columns, info.keyColumns());
+    return new RowEncoder<>(settings.topicOf(t).orElseThrow(), t, columns, ColumnInfo::name, ColumnInfo::kind,
+        info.keyColumns());
   }
 
   private static boolean covers(TableInfo info, List<String> names) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.committed.api.ConfigException;
+import io.committed.ingest.sql.internal.SourceSection.OnPositionLost;
+import io.committed.ingest.sql.internal.TableName;
 import io.committed.spi.PluginConfig;
 import io.committed.testkit.TestPluginConfig;
 import java.time.Duration;
@@ -41,7 +43,7 @@ class MySqlSettingsTest {
     assertThat(s.positionMode()).isEqualTo(MySqlSettings.PositionMode.AUTO);
     assertThat(s.batchSize()).isEqualTo(10_000);
     assertThat(s.heartbeat()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(s.onPositionLost()).isEqualTo(MySqlSettings.OnPositionLost.PARK);
+    assertThat(s.onPositionLost()).isEqualTo(OnPositionLost.PARK);
     assertThat(s.initialSnapshot()).isTrue();
     assertThat(s.topics().get(0).mapAllColumns()).isTrue();
   }
@@ -60,7 +62,7 @@ class MySqlSettingsTest {
     assertThat(s.positionMode()).isEqualTo(MySqlSettings.PositionMode.FILE);
     assertThat(s.batchSize()).isEqualTo(500);
     assertThat(s.heartbeat()).isZero();
-    assertThat(s.onPositionLost()).isEqualTo(MySqlSettings.OnPositionLost.RESNAPSHOT);
+    assertThat(s.onPositionLost()).isEqualTo(OnPositionLost.RESNAPSHOT);
     assertThat(s.initialSnapshot()).isFalse();
     assertThat(s.topics()).hasSize(2);
     assertThat(s.topics().get(0).primaryKey()).containsExactly("region", "id");
