@@ -36,7 +36,8 @@ import io.committed.spi.PluginConfig;
  * status_interval = "10s"
  * connect_timeout = "10s"
  * on_position_lost = "park"         # or "resnapshot"
- * snapshot = "initial"              # or "never"
+ * snapshot = "initial"              # copy existing rows while streaming (chunked, watermarks); or "never"
+ * watermark_table = "committed_watermarks"  # the snapshot's watermarks (database.table or table)
  * </pre>
  *
  * <p>Several topics: {@code [[sql.topics]]} tables, each with its own {@code topic}, {@code tables},

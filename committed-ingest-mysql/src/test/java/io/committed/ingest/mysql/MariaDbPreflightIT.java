@@ -81,14 +81,6 @@ class MariaDbPreflightIT {
   }
 
   @Test
-  void rowsToCopyBeforeTheSnapshotIsBuilt() throws Exception {
-    my.sql("insert into orders values (1, 'existing')");
-    assertThat(failure(my.config("pre", "orders", "[\"orders\"]", "", "")))
-        .hasMessageContaining("has rows, and this version cannot copy existing rows yet")
-        .hasMessageContaining("snapshot = \"never\"");
-  }
-
-  @Test
   void theServersOwnServerId() {
     assertThat(failure(my.config("pre", "orders", "[\"orders\"]", "", "server_id = 1")))
         .hasMessageContaining("server_id = 1 is the source server's own server_id");
@@ -142,6 +134,10 @@ class MariaDbPreflightIT {
           "grant insert on " + db + ".orders to '" + user + "'@'127.0.0.1'");
       assertThat(failure(my.config("pre", url, "orders", "[\"orders\"]", "", "")))
           .hasMessageContaining("may not read " + db + ".orders: GRANT SELECT ON");
+      MyHarness.SERVER.execute("grant select on " + db + ".* to '" + user + "'@'127.0.0.1'");
+      assertThat(failure(my.config("pre", url, "orders", "[\"orders\"]", "", "")))
+          .hasMessageContaining("the snapshot's watermark table " + db + ".committed_watermarks cannot be written")
+          .hasMessageContaining("GRANT INSERT, UPDATE ON `" + db + "`.`committed_watermarks`");
     } finally {
       MyHarness.SERVER.execute("drop user if exists '" + user + "'@'127.0.0.1'");
     }

@@ -27,7 +27,8 @@ import java.util.Set;
  * @param statusInterval how often lag, retention and status are refreshed
  * @param connectTimeout how long connecting to the server may take
  * @param onPositionLost what to do when the binlog no longer has the committed position
- * @param initialSnapshot copy the tables' existing rows before streaming
+ * @param initialSnapshot copy the tables' existing rows (chunk by chunk, while streaming)
+ * @param watermarkTable the table the snapshot writes its watermarks to
  * @param topics the topics, each with its tables
  */
 public record MySqlSettings(
@@ -41,6 +42,7 @@ public record MySqlSettings(
     Duration connectTimeout,
     OnPositionLost onPositionLost,
     boolean initialSnapshot,
+    TableName watermarkTable,
     List<TopicSpec> topics) {
 
   /** How positions are kept. */
@@ -60,7 +62,9 @@ public record MySqlSettings(
   private static final SqlConfig CONFIG = new SqlConfig(SOURCE, null, "shop.orders", "database.table");
   private static final Set<String> TOP_FIELDS = Set.of("dialect", "connectionString", "mysql");
   private static final Set<String> MYSQL_FIELDS = Set.of("server_id", "position", "batch_size",
-      "heartbeat_interval", "status_interval", "connect_timeout", "on_position_lost", "snapshot");
+      "heartbeat_interval", "status_interval", "connect_timeout", "on_position_lost", "snapshot", "watermark_table");
+  /** The watermark table's name in the connection string's database unless configured. */
+  public static final String DEFAULT_WATERMARK_TABLE = "committed_watermarks";
 
   /**
    * The default server id of an ingestable: 1,000,000,000 plus a hash of its id, far from the small
@@ -96,9 +100,18 @@ public record MySqlSettings(
     Duration connect = my.duration("connect_timeout", Duration.ofSeconds(10), false);
     OnPositionLost onLost = my.onPositionLost("on_position_lost");
     boolean snapshot = my.initialSnapshot();
+    String wm = my.string("watermark_table").orElse(DEFAULT_WATERMARK_TABLE);
+    TableName watermarks = TableName.parse(wm, address.database());
+    if (watermarks == null) {
+      throw my.error("watermark_table", "'" + wm + "' is not a table name: write database.table or table (no quotes)");
+    }
     List<TopicSpec> topics = new SqlConfig(SOURCE, address.database(), "shop.orders", "database.table").topics(section);
+    if (TopicSpec.tablesOf(topics).contains(watermarks)) {
+      throw section.error("tables", "lists " + watermarks + ", the snapshot's watermark table: set [sql.mysql]"
+          + " watermark_table to another table");
+    }
     return new MySqlSettings(dialect, address, serverId, mode, batch, heartbeat, status, connect, onLost,
-        snapshot, topics);
+        snapshot, watermarks, topics);
   }
 
   /** Every table of every topic, in order. */

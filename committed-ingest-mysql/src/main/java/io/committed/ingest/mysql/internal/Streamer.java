@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,8 @@ final class Streamer {
   private final Tables tables;
   private final ServerInfo server;
   private final Pipeline pipeline;
+  private final ChunkedSnapshot snapshot;
+  private final Watermarks marks;
   private final Map<Long, TableMapEventData> tableMaps = new HashMap<>();
   private final Map<Long, RowEncoder<ColumnInfo>> encoders = new HashMap<>();
   private ResumeState state;
@@ -64,6 +67,8 @@ final class Streamer {
   private String mysqlUuid;
   private long mysqlNumber;
   private List<Entity> txn = new ArrayList<>();
+  /** The snapshot's progress to apply to the state of the transaction being read (it holds a chunk). */
+  private UnaryOperator<ResumeState> progress;
   private long txnBytes;
   private ResumeState pendingEmpty;
   private long lastEmptyCommit;
@@ -73,8 +78,10 @@ final class Streamer {
   private boolean connected;
 
   Streamer(IngestContext ctx, MySqlSettings settings, Tables tables, ServerInfo server, Pipeline pipeline,
-      ResumeState state) {
+      ResumeState state, ChunkedSnapshot snapshot, Watermarks marks) {
     this.ctx = ctx;
+    this.snapshot = snapshot;
+    this.marks = marks;
     this.settings = settings;
     this.tables = tables;
     this.server = server;
@@ -114,6 +121,13 @@ final class Streamer {
             pipeline.awaitRoom(() -> { }, 1000);
           }
           pipeline.drain();
+        }
+        if (connected && snapshot.active()) {
+          snapshot.checkOverdue();
+          if (snapshot.wantsChunk()) {
+            snapshot.nextChunk();
+            report();
+          }
         }
         if (System.nanoTime() - lastStatus >= settings.statusInterval().toNanos()) {
           report();
@@ -176,16 +190,22 @@ final class Streamer {
       }
       case WRITE_ROWS, EXT_WRITE_ROWS -> {
         WriteRowsEventData d = event.getData();
+        if (watermark(d.getTableId(), d.getRows())) {
+          break;
+        }
         RowEncoder<ColumnInfo> e = encoder(d.getTableId());
         if (e != null) {
           for (Serializable[] row : d.getRows()) {
             String[] r = texts(e, d.getIncludedColumns(), row);
-            add(Entity.upsert(e.topic(), e.key(r), e.data(r)));
+            add(e, Entity.upsert(e.topic(), e.key(r), e.data(r)));
           }
         }
       }
       case UPDATE_ROWS, EXT_UPDATE_ROWS -> {
         UpdateRowsEventData d = event.getData();
+        if (watermark(d.getTableId(), d.getRows().stream().map(Map.Entry::getValue).toList())) {
+          break;
+        }
         RowEncoder<ColumnInfo> e = encoder(d.getTableId());
         if (e != null) {
           for (Map.Entry<Serializable[], Serializable[]> row : d.getRows()) {
@@ -194,9 +214,9 @@ final class Streamer {
             byte[] oldKey = e.key(before);
             byte[] key = e.key(after);
             if (!Arrays.equals(oldKey, key)) {
-              add(Entity.delete(e.topic(), oldKey)); // a key change: the old key is gone
+              add(e, Entity.delete(e.topic(), oldKey)); // a key change: the old key is gone
             }
-            add(Entity.upsert(e.topic(), key, e.data(after)));
+            add(e, Entity.upsert(e.topic(), key, e.data(after)));
           }
         }
       }
@@ -205,7 +225,7 @@ final class Streamer {
         RowEncoder<ColumnInfo> e = encoder(d.getTableId());
         if (e != null) {
           for (Serializable[] row : d.getRows()) {
-            add(Entity.delete(e.topic(), e.key(texts(e, d.getIncludedColumns(), row))));
+            add(e, Entity.delete(e.topic(), e.key(texts(e, d.getIncludedColumns(), row))));
           }
         }
       }
@@ -227,6 +247,7 @@ final class Streamer {
     mysqlUuid = null;
     txn = new ArrayList<>();
     txnBytes = 0;
+    progress = null;
   }
 
   private void query(QueryEventData q, EventHeaderV4 h) {
@@ -285,13 +306,40 @@ final class Streamer {
     return out;
   }
 
-  private void add(Entity entity) {
+  /**
+   * Rows of the snapshot's watermark table: hands their marks to the snapshot, adding a finished
+   * chunk's rows to this transaction. True when the event is of that table.
+   */
+  private boolean watermark(long tableId, List<Serializable[]> rows) {
+    TableMapEventData m = tableMaps.get(tableId);
+    int column = m == null ? -1 : marks.markColumn(m);
+    if (column < 0) {
+      return false;
+    }
+    for (Serializable[] row : rows) {
+      List<Entity> chunk = new ArrayList<>();
+      UnaryOperator<ResumeState> p = snapshot.mark(Watermarks.mark(row, column), chunk);
+      if (p != null) {
+        chunk.forEach(x -> {
+          txn.add(x);
+          txnBytes += x.keyLength() + x.dataLength();
+        });
+        progress = progress == null ? p : progress.andThen(p)::apply;
+      }
+    }
+    return true;
+  }
+
+  private void add(RowEncoder<ColumnInfo> e, Entity entity) {
+    snapshot.changed(e.table(), entity.key());
     txn.add(entity);
     txnBytes += entity.keyLength() + entity.dataLength();
   }
 
   private void commit(EventHeaderV4 h) {
     List<Entity> entities = txn;
+    UnaryOperator<ResumeState> chunk = progress;
+    progress = null;
     inTxn = false;
     explicit = false;
     txn = new ArrayList<>();
@@ -332,6 +380,10 @@ final class Streamer {
     }
     lastSequence = sequence;
     state = state.streamedTo(file, pos, gtids);
+    if (chunk != null) {
+      snapshotProgress(chunk, entities, sequence);
+      return;
+    }
     long now = System.nanoTime();
     if (entities.isEmpty()) {
       pendingEmpty = state;
@@ -342,6 +394,26 @@ final class Streamer {
     }
     pendingEmpty = null; // this transaction's position supersedes it
     pipeline.add(sequence, txnBytes, ctx.propose(Proposal.of(entities), state.position(true)));
+  }
+
+  /**
+   * Commits a transaction that carries a chunk of the snapshot (its high mark), never coalesced:
+   * the position says how far the copy got. The copy's end is awaited before the status says
+   * streaming, so a run that ends later does not copy the tables again.
+   */
+  private void snapshotProgress(UnaryOperator<ResumeState> chunk, List<Entity> entities, long sequence) {
+    state = chunk.apply(state);
+    pendingEmpty = null;
+    if (entities.isEmpty()) {
+      pipeline.add(sequence, 0, ctx.commitPosition(state.position(true)));
+    } else {
+      pipeline.add(sequence, txnBytes, ctx.propose(Proposal.of(entities), state.position(true)));
+    }
+    if (!state.snapshotting()) {
+      pipeline.awaitAll(() -> { }, 1000);
+      LOG.info("ingestable '{}': snapshot done, {} rows copied; streaming", ctx.ingestableId(), snapshot.copied());
+      report();
+    }
   }
 
   private void commitEmpty() {
@@ -367,9 +439,14 @@ final class Streamer {
     if (!connected) {
       return;
     }
-    ctx.reportStatus(new IngestStatus(ResumeState.STREAMING, -1, -1, lagSeconds, "seconds",
-        "position " + state.file() + ":" + state.pos() + (state.gtids().isEmpty() ? "" : " gtid " + state.gtids())
-            + " (epoch " + state.epoch() + "); server " + server.version() + ", binlog retention " + server.retention()
-            + (skipped > 0 ? "; " + skipped + " redelivered transactions skipped" : "")));
+    String position = "position " + state.file() + ":" + state.pos() + (state.gtids().isEmpty() ? "" : " gtid "
+        + state.gtids()) + " (epoch " + state.epoch() + "); server " + server.version() + ", binlog retention "
+        + server.retention() + (skipped > 0 ? "; " + skipped + " redelivered transactions skipped" : "");
+    if (state.snapshotting()) {
+      ctx.reportStatus(new IngestStatus(ResumeState.SNAPSHOT, snapshot.copied(), snapshot.estimate(), lagSeconds,
+          "seconds", snapshot.detail() + "; " + position));
+    } else {
+      ctx.reportStatus(new IngestStatus(ResumeState.STREAMING, -1, -1, lagSeconds, "seconds", position));
+    }
   }
 }

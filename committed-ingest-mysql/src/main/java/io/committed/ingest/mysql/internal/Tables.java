@@ -35,6 +35,19 @@ final class Tables {
     return infos.get(t);
   }
 
+  /** The catalog's description of captured table {@code t}, read again when a DDL statement ran since. */
+  TableInfo current(TableName t) {
+    TableInfo info = infos.get(t);
+    return stale || info == null ? reread(t) : info;
+  }
+
+  /** An encoder for rows of {@code t} in the catalog's column order (the snapshot's). */
+  RowEncoder<ColumnInfo> encoder(TableName t) {
+    TableInfo info = current(t);
+    return new RowEncoder<>(settings.topicOf(t).orElseThrow(), t, info.columns(), ColumnInfo::name, ColumnInfo::kind,
+        info.keyColumns());
+  }
+
   /** A statement of its own ran (DDL, most likely): read the catalog again before the next encoder. */
   void changed(String database, String sql) {
     stale = true;

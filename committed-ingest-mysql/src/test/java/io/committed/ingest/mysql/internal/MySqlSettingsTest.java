@@ -45,7 +45,19 @@ class MySqlSettingsTest {
     assertThat(s.heartbeat()).isEqualTo(Duration.ofSeconds(10));
     assertThat(s.onPositionLost()).isEqualTo(OnPositionLost.PARK);
     assertThat(s.initialSnapshot()).isTrue();
+    assertThat(s.watermarkTable()).isEqualTo(new TableName("shop", "committed_watermarks"));
     assertThat(s.topics().get(0).mapAllColumns()).isTrue();
+  }
+
+  @Test
+  void theWatermarkTable() {
+    assertThat(parse(BASE + "[sql.mysql]\nwatermark_table = \"ops.marks\"\n").watermarkTable())
+        .isEqualTo(new TableName("ops", "marks"));
+    assertThatThrownBy(() -> parse(BASE + "[sql.mysql]\nwatermark_table = \"`x`\"\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("watermark_table")
+        .hasMessageContaining("is not a table name");
+    assertThatThrownBy(() -> parse(BASE + "[sql.mysql]\nwatermark_table = \"orders\"\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("the snapshot's watermark table");
   }
 
   @Test

@@ -1,0 +1,250 @@
+package io.committed.ingest.mysql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.committed.api.Entity;
+import io.committed.api.LogEntry;
+import io.committed.ingest.sql.SqlTestSource;
+import io.committed.spi.IngestStatus;
+import io.committed.spi.IngestableFactory;
+import io.committed.testkit.Await;
+import io.committed.testkit.TestIngestLog;
+import io.committed.testkit.TestIngestRun;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chunked snapshot against the real MariaDB: copied while writes go on, crashed half-way and
+ * resumed, and the values it reads equal to those the binlog gives.
+ */
+class MariaDbSnapshotIT {
+  private static final IngestableFactory FACTORY = new MariaDbIngestableFactory();
+  private static final Duration WAIT = Duration.ofSeconds(90);
+  private static final Pattern V = Pattern.compile("\"v\":(\\d+)");
+  private MyHarness my;
+
+  @BeforeEach
+  void source() throws Exception {
+    my = new MyHarness("mysnap");
+    my.sql("create table snap (id int primary key, v int not null, note varchar(50))");
+  }
+
+  @AfterEach
+  void dropSource() throws Exception {
+    my.close();
+  }
+
+  private TestIngestLog log(String topic, String table, String extraMysql) {
+    return TestIngestLog.builder(FACTORY).ingestableId("snap").environment(my.environment())
+        .document(my.config("snap", topic, "[\"" + table + "\"]", "", extraMysql)).type(topic).start();
+  }
+
+  private void fill(int rows) throws Exception {
+    StringBuilder q = new StringBuilder("insert into snap values ");
+    for (int i = 1; i <= rows; i++) {
+      q.append(i == 1 ? "" : ", ").append("(").append(i).append(", 0, 'row ").append(i).append("')");
+    }
+    my.sql(q.toString());
+  }
+
+  /** The table as the entities the log should end with. */
+  private Map<String, String> table() throws Exception {
+    Map<String, String> out = new LinkedHashMap<>();
+    try (Connection c = my.db.connect(); Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("select id, v, note from snap order by id")) {
+      while (r.next()) {
+        String note = r.getString(3);
+        out.put(Integer.toString(r.getInt(1)), "{\"id\":" + r.getInt(1) + ",\"v\":" + r.getInt(2) + ",\"note\":"
+            + (note == null ? "null" : "\"" + note + "\"") + "}");
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Writes until stopped: increments v of random keys (so each key's v only grows), deletes some
+   * keys for good, inserts new keys above {@code rows}; every key is deleted at most once and never
+   * inserted again.
+   */
+  private CompletableFuture<Integer> writer(int rows, long seed, AtomicBoolean stop) {
+    return CompletableFuture.supplyAsync(() -> {
+      Random random = new Random(seed);
+      int n = 0;
+      int next = rows + 1;
+      try (Connection c = my.db.connect(); Statement s = c.createStatement()) {
+        while (!stop.get()) {
+          int op = random.nextInt(10);
+          int id = 1 + random.nextInt(rows);
+          if (op < 7) {
+            s.execute("update snap set v = v + 1, note = 'w" + n + "' where id = " + id);
+          } else if (op < 8) {
+            s.execute("delete from snap where id = " + id);
+          } else {
+            s.execute("insert into snap values (" + next++ + ", 1, null)");
+          }
+          n++;
+        }
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+      return n;
+    });
+  }
+
+  /** Fails when a key's v ever goes down in log order, or a deleted key comes back: a copy out of order. */
+  private static void assertNoKeyOutOfOrder(TestIngestLog t) {
+    Map<String, Integer> lastV = new HashMap<>();
+    Set<String> deleted = new HashSet<>();
+    for (LogEntry e : SqlTestSource.all(t.log())) {
+      for (Entity x : e.entities()) {
+        String k = x.keyAsString();
+        if (x.delete()) {
+          deleted.add(k);
+          continue;
+        }
+        assertThat(deleted).as("key %s upserted at entry %d after its delete", k, e.index()).doesNotContain(k);
+        Matcher m = V.matcher(x.dataAsString());
+        assertThat(m.find()).isTrue();
+        int v = Integer.parseInt(m.group(1));
+        assertThat(v).as("v of key %s at entry %d", k, e.index()).isGreaterThanOrEqualTo(lastV.getOrDefault(k, 0));
+        lastV.put(k, v);
+      }
+    }
+  }
+
+  private static void awaitStreaming(TestIngestRun run) {
+    Await.until("streaming", WAIT, () -> run.lastReported().map(s -> s.phase().equals("streaming")).orElse(false));
+  }
+
+  @Test
+  void aSnapshotCopiedWhileRowsChangeEndsEqualToTheTable() throws Exception {
+    int rows = 4000;
+    fill(rows);
+    long seed = System.nanoTime();
+    AtomicBoolean stop = new AtomicBoolean();
+    CompletableFuture<Integer> writes = writer(rows, seed, stop);
+    try (TestIngestLog t = log("snap", "snap", "batch_size = 50")) {
+      TestIngestRun run = t.newRun();
+      List<IngestStatus> seen = new ArrayList<>();
+      run.runInBackground(FACTORY);
+      Await.until("streaming", WAIT, () -> {
+        run.lastReported().ifPresent(seen::add);
+        return run.lastReported().map(s -> s.phase().equals("streaming")).orElse(false);
+      });
+      stop.set(true);
+      int written = writes.get();
+      Map<String, String> expected = table();
+      Await.until("the log to equal the table (seed " + seed + ", " + written + " writes)", WAIT,
+          () -> SqlTestSource.fold(t.log(), "snap").equals(expected));
+      assertNoKeyOutOfOrder(t);
+      assertThat(seen).anySatisfy(s -> {
+        assertThat(s.phase()).isEqualTo("snapshot");
+        assertThat(s.rowsCopied()).isBetween(0L, (long) rows);
+        assertThat(s.rowsEstimated()).isPositive();
+        assertThat(s.detail()).contains("copying " + my.db.databaseName() + ".snap");
+      });
+      assertThat(written).as("writes while the snapshot ran").isPositive();
+      assertThat(run.stop(WAIT)).isTrue();
+      assertThat(t.position().orElseThrow().stateAsString()).contains("\"phase\":\"streaming\"")
+          .contains("\"done\":[\"" + my.db.databaseName() + ".snap\"]");
+    } finally {
+      stop.set(true);
+    }
+  }
+
+  @Test
+  void aRunCrashedMidSnapshotResumesAfterItsLastChunkLosingNothing() throws Exception {
+    int rows = 3000;
+    fill(rows);
+    long seed = System.nanoTime();
+    AtomicBoolean stop = new AtomicBoolean();
+    CompletableFuture<Integer> writes = writer(rows, seed, stop);
+    try (TestIngestLog t = log("snap", "snap", "batch_size = 20")) {
+      TestIngestRun first = t.newRun();
+      first.runInBackground(FACTORY);
+      Pattern afterKey = Pattern.compile("\"after\":\\[\"(\\d+)\"\\]");
+      AtomicInteger at = new AtomicInteger();
+      Await.until("the copy to pass key 600", WAIT, () -> {
+        Matcher m = afterKey.matcher(t.position().map(p -> p.stateAsString()).orElse(""));
+        return m.find() && Integer.parseInt(m.group(1)) >= 600;
+      });
+      assertThat(first.crash(WAIT)).isTrue();
+      Matcher m = afterKey.matcher(t.position().orElseThrow().stateAsString());
+      assertThat(m.find()).isTrue();
+      int lastKey = Integer.parseInt(m.group(1));
+      assertThat(lastKey).isLessThan(rows);
+      long entriesAtCrash = t.log().lastIndex();
+      my.sql("update snap set v = v + 1 where id = 1", "update snap set v = v + 1 where id = " + (lastKey + 1));
+
+      TestIngestRun second = t.newRun();
+      second.runInBackground(FACTORY);
+      awaitStreaming(second);
+      stop.set(true);
+      int written = writes.get();
+      Map<String, String> expected = table();
+      Await.until("the log to equal the table (seed " + seed + ", " + written + " writes)", WAIT,
+          () -> SqlTestSource.fold(t.log(), "snap").equals(expected));
+      assertNoKeyOutOfOrder(t);
+      // the second run copies only keys after the last committed chunk: keys up to it come from the stream only
+      int copiedAgain = 0;
+      for (LogEntry e : SqlTestSource.all(t.log())) {
+        if (e.index() > entriesAtCrash && e.entities().size() > 1) { // a chunk: the writer's transactions have one row each
+          for (Entity x : e.entities()) {
+            if (!x.delete() && Integer.parseInt(x.keyAsString()) <= lastKey) {
+              copiedAgain++;
+            }
+          }
+        }
+      }
+      assertThat(copiedAgain).as("rows at or before key %d copied again", lastKey).isZero();
+      assertThat(second.stop(WAIT)).isTrue();
+    } finally {
+      stop.set(true);
+    }
+  }
+
+  @Test
+  void snapshotJsonEqualsStreamJsonForEveryType() throws Exception {
+    my.sql("drop table snap");
+    my.sql(MariaDbValuesIT.CREATE);
+    try (Connection c = my.db.connect(); Statement s = c.createStatement()) {
+      s.execute("set time_zone = '+02:00'");
+      s.execute(MariaDbValuesIT.INSERT);
+      s.execute("insert into vals (id) values (2)");
+      s.execute(MariaDbValuesIT.INSERT.replace("values (1,", "values (3,"));
+      s.execute("set sql_mode = ''");
+      s.execute("update vals set y = 0, en = '', st = '', b1 = b'0', de = 0 where id = 3");
+    }
+    try (TestIngestLog t = log("vals", "vals", "")) {
+      TestIngestRun run = t.newRun();
+      run.runInBackground(FACTORY);
+      awaitStreaming(run);
+      Map<String, String> got = SqlTestSource.fold(t.log(), "vals");
+      assertThat(got.get("1")).isEqualTo(MariaDbValuesIT.ROW1);
+      assertThat(got.get("2")).isEqualTo(MariaDbValuesIT.NULLS);
+      assertThat(got.get("3")).isEqualTo(MariaDbValuesIT.ROW1.replace("\"id\":1", "\"id\":3")
+          .replace("\"y\":2024", "\"y\":0").replace("\"en\":\"green\"", "\"en\":\"\"")
+          .replace("\"st\":\"a,c\"", "\"st\":\"\"").replace("\"b1\":1", "\"b1\":0")
+          .replace("\"de\":-12345678.9012", "\"de\":0.0000"));
+      assertThat(run.stop(WAIT)).isTrue();
+    }
+  }
+}
