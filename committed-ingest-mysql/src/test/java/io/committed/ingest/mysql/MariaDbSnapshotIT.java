@@ -24,7 +24,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -130,6 +129,18 @@ class MariaDbSnapshotIT {
     }
   }
 
+  /** Stops the writer, then waits for the log to fold to the table's rows and checks their order. */
+  private int stopAndAwaitTheTable(TestIngestLog t, AtomicBoolean stop, CompletableFuture<Integer> writes, long seed)
+      throws Exception {
+    stop.set(true);
+    int written = writes.get();
+    Map<String, String> expected = table();
+    Await.until("the log to equal the table (seed " + seed + ", " + written + " writes)", WAIT,
+        () -> SqlTestSource.fold(t.log(), "snap").equals(expected));
+    assertNoKeyOutOfOrder(t);
+    return written;
+  }
+
   private static void awaitStreaming(TestIngestRun run) {
     Await.until("streaming", WAIT, () -> run.lastReported().map(s -> s.phase().equals("streaming")).orElse(false));
   }
@@ -149,17 +160,12 @@ class MariaDbSnapshotIT {
         run.lastReported().ifPresent(seen::add);
         return run.lastReported().map(s -> s.phase().equals("streaming")).orElse(false);
       });
-      stop.set(true);
-      int written = writes.get();
-      Map<String, String> expected = table();
-      Await.until("the log to equal the table (seed " + seed + ", " + written + " writes)", WAIT,
-          () -> SqlTestSource.fold(t.log(), "snap").equals(expected));
-      assertNoKeyOutOfOrder(t);
+      int written = stopAndAwaitTheTable(t, stop, writes, seed);
       assertThat(seen).anySatisfy(s -> {
         assertThat(s.phase()).isEqualTo("snapshot");
         assertThat(s.rowsCopied()).isBetween(0L, (long) rows);
         assertThat(s.rowsEstimated()).isPositive();
-        assertThat(s.detail()).contains("copying " + my.db.databaseName() + ".snap");
+        assertThat(s.detail()).contains("copying " + my.db.databaseName() + ".snap (table 1 of 1)");
       });
       assertThat(written).as("writes while the snapshot ran").isPositive();
       assertThat(run.stop(WAIT)).isTrue();
@@ -181,7 +187,6 @@ class MariaDbSnapshotIT {
       TestIngestRun first = t.newRun();
       first.runInBackground(FACTORY);
       Pattern afterKey = Pattern.compile("\"after\":\\[\"(\\d+)\"\\]");
-      AtomicInteger at = new AtomicInteger();
       Await.until("the copy to pass key 600", WAIT, () -> {
         Matcher m = afterKey.matcher(t.position().map(p -> p.stateAsString()).orElse(""));
         return m.find() && Integer.parseInt(m.group(1)) >= 600;
@@ -197,12 +202,7 @@ class MariaDbSnapshotIT {
       TestIngestRun second = t.newRun();
       second.runInBackground(FACTORY);
       awaitStreaming(second);
-      stop.set(true);
-      int written = writes.get();
-      Map<String, String> expected = table();
-      Await.until("the log to equal the table (seed " + seed + ", " + written + " writes)", WAIT,
-          () -> SqlTestSource.fold(t.log(), "snap").equals(expected));
-      assertNoKeyOutOfOrder(t);
+      stopAndAwaitTheTable(t, stop, writes, seed);
       // the second run copies only keys after the last committed chunk: keys up to it come from the stream only
       int copiedAgain = 0;
       for (LogEntry e : SqlTestSource.all(t.log())) {
@@ -218,6 +218,36 @@ class MariaDbSnapshotIT {
       assertThat(second.stop(WAIT)).isTrue();
     } finally {
       stop.set(true);
+    }
+  }
+
+  @Test
+  void aTableAddedToTheConfigLaterIsCopiedWhileTheOthersStream() throws Exception {
+    fill(10);
+    my.sql("create table later (id int primary key, v int not null, note varchar(50))",
+        "insert into later values (101, 0, 'a'), (102, 0, 'b'), (103, 0, 'c')");
+    try (TestIngestLog t = log("snap", "snap", "batch_size = 2")) {
+      TestIngestRun first = t.newRun();
+      first.runInBackground(FACTORY);
+      awaitStreaming(first);
+      Await.until("the first table copied", WAIT, () -> SqlTestSource.fold(t.log(), "snap").size() == 10);
+      assertThat(first.stop(WAIT)).isTrue();
+      my.sql("update later set v = 1 where id = 101"); // before the table is captured: the copy has it
+      t.log().ingestables().define("snap", my.config("snap", "snap", "[\"snap\", \"later\"]", "", "batch_size = 2"));
+      TestIngestRun second = t.newRun();
+      second.runInBackground(FACTORY);
+      awaitStreaming(second);
+      my.sql("insert into snap values (11, 0, 'new')", "update later set v = 2 where id = 103");
+      Await.until("both tables in the log", WAIT, () -> SqlTestSource.fold(t.log(), "snap").size() == 14);
+      Map<String, String> got = SqlTestSource.fold(t.log(), "snap");
+      assertThat(got).containsEntry("101", "{\"id\":101,\"v\":1,\"note\":\"a\"}")
+          .containsEntry("102", "{\"id\":102,\"v\":0,\"note\":\"b\"}")
+          .containsEntry("103", "{\"id\":103,\"v\":2,\"note\":\"c\"}")
+          .containsEntry("11", "{\"id\":11,\"v\":0,\"note\":\"new\"}");
+      assertNoKeyOutOfOrder(t);
+      assertThat(second.stop(WAIT)).isTrue();
+      assertThat(t.position().orElseThrow().stateAsString()).contains("\"phase\":\"streaming\"")
+          .contains(my.db.databaseName() + ".later");
     }
   }
 

@@ -59,6 +59,7 @@ final class ChunkedSnapshot {
   private long estimate;
   private Window window;
   private long chunks;
+  private final int tablesTotal;
 
   /** The tables of {@code state} not done are copied, the current one from after its last key. */
   ChunkedSnapshot(String ingestableId, MySqlSettings settings, Tables tables, Connection connection,
@@ -83,6 +84,7 @@ final class ChunkedSnapshot {
         after = state.after();
       }
     }
+    tablesTotal = toCopy.size();
     estimate = copied;
     for (TableName t : toCopy) {
       long n = tables.info(t).rowsEstimated();
@@ -115,8 +117,9 @@ final class ChunkedSnapshot {
   /** What the status says about the copy. */
   String detail() {
     TableName t = toCopy.peek();
-    return t == null ? "snapshot done" : "copying " + t + (after == null ? "" : " after key " + after) + " (" + chunks
-        + " chunks this run)" + (window != null && !window.lowSeen ? "; waiting for the low watermark" : "");
+    return t == null ? "snapshot done" : "copying " + t + " (table " + (tablesTotal - toCopy.size() + 1) + " of "
+        + tablesTotal + ")" + (after == null ? "" : " after key " + after) + ", " + chunks + " chunks this run"
+        + (window != null && !window.lowSeen ? "; waiting for the low watermark" : "");
   }
 
   /**
