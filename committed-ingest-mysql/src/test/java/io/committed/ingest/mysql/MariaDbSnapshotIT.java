@@ -238,7 +238,10 @@ class MariaDbSnapshotIT {
       second.runInBackground(FACTORY);
       awaitStreaming(second);
       my.sql("insert into snap values (11, 0, 'new')", "update later set v = 2 where id = 103");
-      Await.until("both tables in the log", WAIT, () -> SqlTestSource.fold(t.log(), "snap").size() == 14);
+      Await.until("both tables and the last writes in the log", WAIT, () -> {
+        Map<String, String> now = SqlTestSource.fold(t.log(), "snap");
+        return now.size() == 14 && now.get("103").contains("\"v\":2");
+      });
       Map<String, String> got = SqlTestSource.fold(t.log(), "snap");
       assertThat(got).containsEntry("101", "{\"id\":101,\"v\":1,\"note\":\"a\"}")
           .containsEntry("102", "{\"id\":102,\"v\":0,\"note\":\"b\"}")

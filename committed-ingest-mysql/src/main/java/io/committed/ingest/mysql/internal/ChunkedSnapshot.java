@@ -138,7 +138,10 @@ final class ChunkedSnapshot {
     chunks++;
   }
 
-  /** Fails when an open chunk's high mark is overdue (the watermark table is not in the binlog). */
+  /**
+   * Fails when an open chunk's high mark is overdue: called while the stream is idle, so the mark
+   * is not behind a backlog; the watermark table's writes are not in the binary log.
+   */
   void checkOverdue() {
     if (window != null && System.nanoTime() - window.written > MARK_TIMEOUT_NANOS) {
       throw new SourceException("the snapshot's watermarks written to " + marks.table() + " have not appeared in the"

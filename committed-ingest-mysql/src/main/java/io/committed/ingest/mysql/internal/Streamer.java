@@ -122,13 +122,7 @@ final class Streamer {
           }
           pipeline.drain();
         }
-        if (connected && snapshot.active()) {
-          snapshot.checkOverdue();
-          if (snapshot.wantsChunk()) {
-            snapshot.nextChunk();
-            report();
-          }
-        }
+        copyStep(false);
         if (System.nanoTime() - lastStatus >= settings.statusInterval().toNanos()) {
           report();
         }
@@ -426,9 +420,28 @@ final class Streamer {
     pipeline.add(s.sequence(), 0, ctx.commitPosition(s.position(true)));
   }
 
-  private void idle() {
+  /**
+   * Opens the snapshot's next chunk when none is open (its marks come back once the stream has read
+   * what lies before them, however far behind it is). While idle, the stream is at the end of the
+   * binary log: an open chunk's marks that are still missing then will not come.
+   */
+  private void copyStep(boolean idle) throws SQLException {
+    if (!connected || !snapshot.active()) {
+      return;
+    }
+    if (idle) {
+      snapshot.checkOverdue();
+    }
+    if (snapshot.wantsChunk()) {
+      snapshot.nextChunk();
+      report();
+    }
+  }
+
+  private void idle() throws SQLException {
     commitEmpty();
     pipeline.drain();
+    copyStep(true);
     if (System.nanoTime() - lastStatus >= settings.statusInterval().toNanos()) {
       report();
     }
