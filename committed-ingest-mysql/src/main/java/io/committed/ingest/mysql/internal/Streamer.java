@@ -184,7 +184,9 @@ final class Streamer {
       }
       case WRITE_ROWS, EXT_WRITE_ROWS -> {
         WriteRowsEventData d = event.getData();
-        if (watermark(d.getTableId(), d.getRows())) {
+        int mark = markColumn(d.getTableId());
+        if (mark >= 0) {
+          d.getRows().forEach(row -> watermark(row, mark));
           break;
         }
         RowEncoder<ColumnInfo> e = encoder(d.getTableId());
@@ -197,7 +199,9 @@ final class Streamer {
       }
       case UPDATE_ROWS, EXT_UPDATE_ROWS -> {
         UpdateRowsEventData d = event.getData();
-        if (watermark(d.getTableId(), d.getRows().stream().map(Map.Entry::getValue).toList())) {
+        int mark = markColumn(d.getTableId());
+        if (mark >= 0) {
+          d.getRows().forEach(row -> watermark(row.getValue(), mark));
           break;
         }
         RowEncoder<ColumnInfo> e = encoder(d.getTableId());
@@ -300,28 +304,23 @@ final class Streamer {
     return out;
   }
 
-  /**
-   * Rows of the snapshot's watermark table: hands their marks to the snapshot, adding a finished
-   * chunk's rows to this transaction. True when the event is of that table.
-   */
-  private boolean watermark(long tableId, List<Serializable[]> rows) {
+  /** The mark column's index when {@code tableId} is the snapshot's watermark table, else -1. */
+  private int markColumn(long tableId) {
     TableMapEventData m = tableMaps.get(tableId);
-    int column = m == null ? -1 : marks.markColumn(m);
-    if (column < 0) {
-      return false;
+    return m == null ? -1 : marks.markColumn(m);
+  }
+
+  /** A row of the watermark table: its mark to the snapshot; at a chunk's high mark the chunk joins this transaction. */
+  private void watermark(Serializable[] row, int column) {
+    List<Entity> chunk = new ArrayList<>();
+    UnaryOperator<ResumeState> p = snapshot.mark(Watermarks.mark(row, column), chunk);
+    if (p != null) {
+      chunk.forEach(x -> {
+        txn.add(x);
+        txnBytes += x.keyLength() + x.dataLength();
+      });
+      progress = p;
     }
-    for (Serializable[] row : rows) {
-      List<Entity> chunk = new ArrayList<>();
-      UnaryOperator<ResumeState> p = snapshot.mark(Watermarks.mark(row, column), chunk);
-      if (p != null) {
-        chunk.forEach(x -> {
-          txn.add(x);
-          txnBytes += x.keyLength() + x.dataLength();
-        });
-        progress = progress == null ? p : progress.andThen(p)::apply;
-      }
-    }
-    return true;
   }
 
   private void add(RowEncoder<ColumnInfo> e, Entity entity) {
