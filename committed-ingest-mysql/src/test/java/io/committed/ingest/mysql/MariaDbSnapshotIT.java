@@ -255,6 +255,49 @@ class MariaDbSnapshotIT {
   }
 
   @Test
+  void keysOfEveryPageableTypePageOneRowAtATime() throws Exception {
+    Map<String, String[]> tables = new LinkedHashMap<>();
+    tables.put("k_text_time", new String[] {"a varchar(10), b datetime(6), primary key (a, b)",
+        "('x', '2024-01-01 00:00:00.5'), ('x', '2024-01-01 00:00:01'), ('y', '1999-12-31 23:59:59.999999'),"
+            + " ('X ', '2000-01-01')"});
+    tables.put("k_binary", new String[] {"b binary(4) primary key", "(0x00), (0x0001), (0xff), (0x7f000000)"});
+    tables.put("k_unsigned", new String[] {"u bigint unsigned primary key",
+        "(0), (9223372036854775807), (9223372036854775808), (18446744073709551615)"});
+    tables.put("k_decimal", new String[] {"d decimal(21,10) primary key",
+        "(-1.5), (0.0000000001), (12345678901.1234567891), (12345678901.1234567892)"});
+    tables.put("k_enum", new String[] {"e enum('b', 'a', 'c') primary key", "('a'), ('b'), ('c')"});
+    tables.put("k_ts_date", new String[] {"t timestamp(6) not null, d date, n int, primary key (t, d, n)",
+        "('2024-05-01 10:00:00.000001', '2024-01-01', 1), ('2024-05-01 10:00:00.000001', '2024-01-01', 2),"
+            + " ('2024-05-01 10:00:00.000001', '2024-01-02', 0), ('2030-01-01 00:00:00', '1000-01-01', -5)"});
+    StringBuilder topics = new StringBuilder();
+    for (Map.Entry<String, String[]> e : tables.entrySet()) {
+      my.sql("create table " + e.getKey() + " (" + e.getValue()[0] + ")");
+      try (Connection c = my.db.connect(); Statement st = c.createStatement()) {
+        st.execute("set time_zone = '+00:00'");
+        st.execute("insert into " + e.getKey() + " values " + e.getValue()[1]);
+      }
+      topics.append("[[sql.topics]]\ntopic = \"").append(e.getKey()).append("\"\ntables = [\"").append(e.getKey())
+          .append("\"]\n");
+    }
+    String doc = my.config("keys", "x", "[\"x\"]", "", "batch_size = 1").replace("topic = \"x\"\n", "")
+        .replace("tables = [\"x\"]\n", topics.toString());
+    TestIngestLog.Builder b = TestIngestLog.builder(FACTORY).ingestableId("keys").environment(my.environment())
+        .document(doc);
+    tables.keySet().forEach(b::type);
+    try (TestIngestLog t = b.start()) {
+      TestIngestRun run = t.newRun();
+      run.runInBackground(FACTORY);
+      awaitStreaming(run);
+      for (String table : tables.keySet()) {
+        int rows = tables.get(table)[1].split("\\),").length;
+        assertThat(SqlTestSource.fold(t.log(), table)).as(table).hasSize(rows);
+        assertThat(SqlTestSource.entries(t.log(), table)).as(table + ": one row per chunk, each once").hasSize(rows);
+      }
+      assertThat(run.stop(WAIT)).isTrue();
+    }
+  }
+
+  @Test
   void snapshotJsonEqualsStreamJsonForEveryType() throws Exception {
     my.sql("drop table snap");
     my.sql(MariaDbValuesIT.CREATE);
