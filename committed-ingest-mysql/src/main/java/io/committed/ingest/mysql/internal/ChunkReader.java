@@ -69,6 +69,12 @@ final class ChunkReader {
           rows.put(ByteBuffer.wrap(k), Entity.upsert(encoder.topic(), k, encoder.data(values)));
         }
       }
+      if (after != null && after.equals(last)) {
+        // the key's comparison in SQL disagrees with its order: paging would repeat this chunk forever
+        throw new SourceException("the snapshot of " + info.name() + " does not advance past key " + after
+            + ": its key columns " + info.keyColumns() + " do not compare as they sort; name other key columns in"
+            + " primaryKey, or set [sql.mysql] snapshot = \"never\"");
+      }
       return new Chunk(rows, last, rows.size() < batchSize);
     }
   }
