@@ -3,9 +3,9 @@ package io.committed.ingest.mysql;
 import io.committed.ingest.mysql.internal.Dialect;
 import io.committed.ingest.mysql.internal.MySqlIngestable;
 import io.committed.ingest.mysql.internal.MySqlSettings;
+import io.committed.ingest.sql.SqlIngestableFactory;
 import io.committed.spi.IngestContext;
 import io.committed.spi.Ingestable;
-import io.committed.spi.IngestableFactory;
 import io.committed.spi.PluginConfig;
 
 /**
@@ -17,23 +17,22 @@ import io.committed.spi.PluginConfig;
  * {@code jdbc:mariadb://} (or {@code jdbc:mysql://}) connection string; the binlog client's
  * settings stay in {@code [sql.mysql]}.
  */
-public final class MariaDbIngestableFactory implements IngestableFactory {
+public final class MariaDbIngestableFactory extends SqlIngestableFactory {
 
   /** The kind: {@code sql} with dialect {@code mariadb}. */
   public static final String KIND = "sql:mariadb";
 
-  @Override
-  public String kind() {
-    return KIND;
+  public MariaDbIngestableFactory() {
+    super(KIND);
   }
 
   @Override
-  public void validate(PluginConfig document, PluginConfig section) {
-    MySqlSettings.parse(Dialect.MARIADB, MySqlIngestableFactory.idOf(document), section);
+  protected void check(String ingestableId, PluginConfig section) {
+    MySqlSettings.parse(Dialect.MARIADB, ingestableId, section);
   }
 
   @Override
-  public Ingestable create(IngestContext context) {
-    return new MySqlIngestable(MySqlSettings.parse(Dialect.MARIADB, context.ingestableId(), context.config()));
+  protected Ingestable create(String ingestableId, PluginConfig section, IngestContext context) {
+    return new MySqlIngestable(MySqlSettings.parse(Dialect.MARIADB, ingestableId, section));
   }
 }

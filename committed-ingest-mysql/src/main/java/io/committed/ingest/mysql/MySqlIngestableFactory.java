@@ -3,9 +3,9 @@ package io.committed.ingest.mysql;
 import io.committed.ingest.mysql.internal.Dialect;
 import io.committed.ingest.mysql.internal.MySqlIngestable;
 import io.committed.ingest.mysql.internal.MySqlSettings;
+import io.committed.ingest.sql.SqlIngestableFactory;
 import io.committed.spi.IngestContext;
 import io.committed.spi.Ingestable;
-import io.committed.spi.IngestableFactory;
 import io.committed.spi.PluginConfig;
 
 /**
@@ -36,33 +36,29 @@ import io.committed.spi.PluginConfig;
  * status_interval = "10s"
  * connect_timeout = "10s"
  * on_position_lost = "park"         # or "resnapshot"
- * snapshot = "initial"              # or "never"
+ * snapshot = "initial"              # copy existing rows while streaming (chunked, watermarks); or "never"
+ * watermark_table = "committed_watermarks"  # the snapshot's watermarks (database.table or table)
  * </pre>
  *
  * <p>Several topics: {@code [[sql.topics]]} tables, each with its own {@code topic}, {@code tables},
  * {@code primaryKey}, mappings and column settings, instead of the flat form.
  */
-public final class MySqlIngestableFactory implements IngestableFactory {
+public final class MySqlIngestableFactory extends SqlIngestableFactory {
 
   /** The kind: {@code sql} with dialect {@code mysql}. */
   public static final String KIND = "sql:mysql";
 
-  @Override
-  public String kind() {
-    return KIND;
+  public MySqlIngestableFactory() {
+    super(KIND);
   }
 
   @Override
-  public void validate(PluginConfig document, PluginConfig section) {
-    MySqlSettings.parse(Dialect.MYSQL, idOf(document), section);
+  protected void check(String ingestableId, PluginConfig section) {
+    MySqlSettings.parse(Dialect.MYSQL, ingestableId, section);
   }
 
   @Override
-  public Ingestable create(IngestContext context) {
-    return new MySqlIngestable(MySqlSettings.parse(Dialect.MYSQL, context.ingestableId(), context.config()));
-  }
-
-  static String idOf(PluginConfig document) {
-    return document.section("ingestable").flatMap(h -> h.string("name")).orElse("ingestable");
+  protected Ingestable create(String ingestableId, PluginConfig section, IngestContext context) {
+    return new MySqlIngestable(MySqlSettings.parse(Dialect.MYSQL, ingestableId, section));
   }
 }

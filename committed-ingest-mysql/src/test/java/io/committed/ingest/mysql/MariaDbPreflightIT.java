@@ -36,7 +36,7 @@ class MariaDbPreflightIT {
   }
 
   private Throwable failure(IngestableFactory factory, String document) {
-    try (TestIngestLog t = TestIngestLog.builder(factory).ingestableId("pre").environment(MyHarness.environment())
+    try (TestIngestLog t = TestIngestLog.builder(factory).ingestableId("pre").environment(my.environment())
         .document(document).type("orders").start()) {
       TestIngestRun run = t.newRun();
       CompletableFuture<Void> done = run.runInBackground(factory);
@@ -78,14 +78,6 @@ class MariaDbPreflightIT {
   void aMappedColumnThatDoesNotExist() {
     assertThat(failure(my.config("pre", "orders", "[\"orders\"]", "[[sql.mappings]]\ncolumn = \"nope\"\n"
         + "jsonName = \"n\"", ""))).hasMessageContaining("mapped column 'nope' is not a column of");
-  }
-
-  @Test
-  void rowsToCopyBeforeTheSnapshotIsBuilt() throws Exception {
-    my.sql("insert into orders values (1, 'existing')");
-    assertThat(failure(my.config("pre", "orders", "[\"orders\"]", "", "")))
-        .hasMessageContaining("has rows, and this version cannot copy existing rows yet")
-        .hasMessageContaining("snapshot = \"never\"");
   }
 
   @Test
@@ -142,6 +134,10 @@ class MariaDbPreflightIT {
           "grant insert on " + db + ".orders to '" + user + "'@'127.0.0.1'");
       assertThat(failure(my.config("pre", url, "orders", "[\"orders\"]", "", "")))
           .hasMessageContaining("may not read " + db + ".orders: GRANT SELECT ON");
+      MyHarness.SERVER.execute("grant select on " + db + ".* to '" + user + "'@'127.0.0.1'");
+      assertThat(failure(my.config("pre", url, "orders", "[\"orders\"]", "", "")))
+          .hasMessageContaining("the snapshot's watermark table " + db + ".committed_watermarks cannot be written")
+          .hasMessageContaining("GRANT INSERT, UPDATE ON `" + db + "`.`committed_watermarks`");
     } finally {
       MyHarness.SERVER.execute("drop user if exists '" + user + "'@'127.0.0.1'");
     }

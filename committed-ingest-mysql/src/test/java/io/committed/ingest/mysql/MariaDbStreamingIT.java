@@ -41,7 +41,7 @@ class MariaDbStreamingIT {
         .replace("topic = \"orders\"\n", "").replace("tables = [\"orders\"]\n",
             "[[sql.topics]]\ntopic = \"orders\"\ntables = [\"orders\"]\n[[sql.topics]]\ntopic = \"lines\"\n"
             + "tables = [\"items\"]\n");
-    TestIngestLog.Builder b = TestIngestLog.builder(FACTORY).ingestableId("s").environment(MyHarness.environment())
+    TestIngestLog.Builder b = TestIngestLog.builder(FACTORY).ingestableId("s").environment(my.environment())
         .document(doc).type("orders").type("lines");
     if (maxProposalBytes > 0) {
       b.maxProposalBytes(maxProposalBytes);

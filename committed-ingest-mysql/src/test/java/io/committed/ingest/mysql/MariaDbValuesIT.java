@@ -27,20 +27,23 @@ class MariaDbValuesIT {
   @BeforeEach
   void source() throws Exception {
     my = new MyHarness("myvalues");
-    my.sql("create table vals (id int primary key,"
-        + " ti tinyint, tiu tinyint unsigned, si smallint, siu smallint unsigned, mi mediumint, miu mediumint unsigned,"
-        + " i int, iu int unsigned, bi bigint, biu bigint unsigned, de decimal(12,4), f float, d double,"
-        + " b1 bit(1), b64 bit(64), dt date, tm time(6), tm0 time, dtm datetime(6), dtm0 datetime, ts timestamp(6) null,"
-        + " y year, c char(5), vc varchar(20), tx text, l1 varchar(10) character set latin1,"
-        + " u16 varchar(10) character set utf16, bn binary(4), vb varbinary(10), bl blob, js json,"
-        + " en enum('red','green'), st set('a','b','c'),"
-        + " gen int generated always as (si + 1) virtual, gs int as (si * 2) stored)");
+    my.sql(CREATE);
   }
 
   @AfterEach
   void dropSource() throws Exception {
     my.close();
   }
+
+  /** Every type, and generated columns. */
+  static final String CREATE = "create table vals (id int primary key,"
+      + " ti tinyint, tiu tinyint unsigned, si smallint, siu smallint unsigned, mi mediumint, miu mediumint unsigned,"
+      + " i int, iu int unsigned, bi bigint, biu bigint unsigned, de decimal(12,4), f float, d double,"
+      + " b1 bit(1), b64 bit(64), dt date, tm time(6), tm0 time, dtm datetime(6), dtm0 datetime, ts timestamp(6) null,"
+      + " y year, c char(5), vc varchar(20), tx text, l1 varchar(10) character set latin1,"
+      + " u16 varchar(10) character set utf16, bn binary(4), vb varbinary(10), bl blob, js json,"
+      + " en enum('red','green'), st set('a','b','c'),"
+      + " gen int generated always as (si + 1) virtual, gs int as (si * 2) stored)";
 
   static final String INSERT = "insert into vals (id, ti, tiu, si, siu, mi, miu, i, iu, bi, biu, de, f, d, b1, b64,"
       + " dt, tm, tm0, dtm, dtm0, ts, y, c, vc, tx, l1, u16, bn, vb, bl, js, en, st) values (1, -128, 255, -32768, 65535,"
@@ -67,7 +70,7 @@ class MariaDbValuesIT {
 
   @Test
   void everyTypeStreamsToItsGoldenJson() throws Exception {
-    try (TestIngestLog t = TestIngestLog.builder(FACTORY).ingestableId("v").environment(MyHarness.environment())
+    try (TestIngestLog t = TestIngestLog.builder(FACTORY).ingestableId("v").environment(my.environment())
         .document(my.config("v", "vals", "[\"vals\"]", "", "")).type("vals").start()) {
       TestIngestRun run = t.newRun();
       run.runInBackground(FACTORY);

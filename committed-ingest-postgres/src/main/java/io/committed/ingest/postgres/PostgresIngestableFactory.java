@@ -4,9 +4,9 @@ import io.committed.ingest.postgres.internal.Connections;
 import io.committed.ingest.postgres.internal.PgSettings;
 import io.committed.ingest.postgres.internal.PostgresIngestable;
 import io.committed.ingest.postgres.internal.Slots;
+import io.committed.ingest.sql.SqlIngestableFactory;
 import io.committed.spi.IngestContext;
 import io.committed.spi.Ingestable;
-import io.committed.spi.IngestableFactory;
 import io.committed.spi.PluginConfig;
 import java.sql.Connection;
 
@@ -45,26 +45,23 @@ import java.sql.Connection;
  * <p>Several topics from one slot: {@code [[sql.topics]]} tables, each with its own {@code topic},
  * {@code tables}, {@code primaryKey}, mappings and column settings, instead of the flat form.
  */
-public final class PostgresIngestableFactory implements IngestableFactory {
+public final class PostgresIngestableFactory extends SqlIngestableFactory {
 
   /** The kind: {@code sql} with dialect {@code postgres}. */
   public static final String KIND = "sql:postgres";
 
-  @Override
-  public String kind() {
-    return KIND;
+  public PostgresIngestableFactory() {
+    super(KIND);
   }
 
   @Override
-  public void validate(PluginConfig document, PluginConfig section) {
-    String id = document.section("ingestable").flatMap(h -> h.string("name")).orElse("ingestable");
-    PgSettings.parse(id, section);
+  protected void check(String ingestableId, PluginConfig section) {
+    PgSettings.parse(ingestableId, section);
   }
 
   @Override
-  public Ingestable create(IngestContext context) {
-    return new PostgresIngestable(PgSettings.parse(context.ingestableId(), context.config()),
-        context.ingestableId());
+  protected Ingestable create(String ingestableId, PluginConfig section, IngestContext context) {
+    return new PostgresIngestable(PgSettings.parse(ingestableId, section), ingestableId);
   }
 
   /** Drops the slot (it would keep WAL forever) and the publication if Committed created it. */

@@ -5,8 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.committed.Committed;
 import io.committed.CommittedLog;
 import io.committed.IngestableStatus;
-import io.committed.api.Entity;
-import io.committed.api.LogEntry;
+import io.committed.ingest.sql.SqlTestSource;
 import io.committed.testkit.TestDatabases;
 import io.committed.testkit.TestDatabases.Database;
 import java.sql.Connection;
@@ -14,24 +13,26 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A fresh PostgreSQL database and an in-memory log ingesting from it. Slots are named after the
  * database (unique on the server) and dropped, with the database, on close.
  */
-final class PgHarness implements AutoCloseable {
+final class PgHarness extends SqlTestSource {
   static final Database SERVER = TestDatabases.postgres();
 
-  final Database db;
   /** Logs may be started from several threads at once (a parallel start of raft nodes). */
   private final List<CommittedLog> logs = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   PgHarness(String prefix) throws SQLException {
-    db = SERVER.freshDatabase(prefix);
+    super(SERVER, prefix, "postgres", "postgres", "PGPASSWORD");
+  }
+
+  @Override
+  protected String sourceDefaults(String id, String extraPostgres) {
+    return "slot_name = \"" + slot(id) + "\"\nstatus_interval = \"1s\"\n"
+        + (extraPostgres.contains("heartbeat_interval") ? "" : "heartbeat_interval = \"1s\"\n");
   }
 
   /** A log whose environment has PGPASSWORD, restarting failed ingestables quickly. */
@@ -50,78 +51,6 @@ final class PgHarness implements AutoCloseable {
   /** The slot name for an ingestable of this database. */
   String slot(String id) {
     return (db.databaseName() + "_" + id).toLowerCase();
-  }
-
-  /** The connection string of this database, its password as ${PGPASSWORD}. */
-  String connectionString() {
-    return db.jdbcUrl() + (db.jdbcUrl().contains("?") ? "&" : "?") + "user=" + SERVER.user()
-        + "&password=${PGPASSWORD}";
-  }
-
-  /** A flat-form ingestable config. */
-  String config(String id, String topic, String tables, String extraSql, String extraPostgres) {
-    return "[ingestable]\nname = \"" + id + "\"\ntype = \"sql\"\n"
-        + "[sql]\ndialect = \"postgres\"\ntopic = \"" + topic + "\"\nconnectionString = \"" + connectionString() + "\"\n"
-        + "tables = " + tables + "\n" + extraSql + "\n"
-        + "[sql.postgres]\nslot_name = \"" + slot(id) + "\"\nstatus_interval = \"1s\"\n"
-        + (extraPostgres.contains("heartbeat_interval") ? "" : "heartbeat_interval = \"1s\"\n")
-        + extraPostgres + "\n";
-  }
-
-  void sql(String... statements) throws SQLException {
-    db.execute(statements);
-  }
-
-  /** Runs statements in one transaction. */
-  void transaction(String... statements) throws SQLException {
-    try (Connection c = db.connect(); Statement s = c.createStatement()) {
-      c.setAutoCommit(false);
-      for (String q : statements) {
-        s.execute(q);
-      }
-      c.commit();
-    }
-  }
-
-  /** Every entry of the log. */
-  static List<LogEntry> all(CommittedLog log) {
-    List<LogEntry> out = new ArrayList<>();
-    while (true) {
-      List<LogEntry> page = log.read(out.size() + 1, 100_000);
-      if (page.isEmpty()) {
-        return out;
-      }
-      out.addAll(page);
-    }
-  }
-
-  /** The entries of the log that hold entities of {@code topic}. */
-  static List<LogEntry> entries(CommittedLog log, String topic) {
-    List<LogEntry> out = new ArrayList<>();
-    for (LogEntry e : all(log)) {
-      if (e.entities().stream().anyMatch(x -> x.typeId().equals(topic))) {
-        out.add(e);
-      }
-    }
-    return out;
-  }
-
-  /** The latest data per key of {@code topic}, folding upserts and deletes in log order. */
-  static Map<String, String> fold(CommittedLog log, String topic) {
-    Map<String, String> state = new LinkedHashMap<>();
-    for (LogEntry e : all(log)) {
-      for (Entity x : e.entities()) {
-        if (!x.typeId().equals(topic)) {
-          continue;
-        }
-        if (x.delete()) {
-          state.remove(x.keyAsString());
-        } else {
-          state.put(x.keyAsString(), x.dataAsString());
-        }
-      }
-    }
-    return state;
   }
 
   static void awaitStreaming(CommittedLog log, String id) {
@@ -183,6 +112,6 @@ final class PgHarness implements AutoCloseable {
         }
       }
     }
-    SERVER.dropDatabase(db);
+    super.close();
   }
 }

@@ -1,5 +1,8 @@
 package io.committed.ingest.mysql.internal;
 
+import io.committed.ingest.sql.internal.SourceException;
+import io.committed.ingest.sql.internal.TableName;
+import io.committed.ingest.sql.internal.TopicSpec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -167,7 +170,7 @@ public final class Catalog {
 
   private TableInfo table(TableName t, TopicSpec topic) throws SQLException {
     try (Statement s = connection.createStatement()) {
-      s.executeQuery("select * from " + t.quoted() + " limit 0").close();
+      s.executeQuery("select * from " + Sql.table(t) + " limit 0").close();
     } catch (SQLException e) {
       if (e.getErrorCode() == ER_NO_SUCH_TABLE || e.getErrorCode() == ER_BAD_DB) {
         throw new SourceException("table " + t + " (topic '" + topic.topic() + "') does not exist in the source"
@@ -175,7 +178,7 @@ public final class Catalog {
       }
       if (e.getErrorCode() == ER_TABLEACCESS_DENIED) {
         throw new SourceException("user " + one("select current_user()") + " may not read " + t + ": GRANT SELECT ON "
-            + t.quoted() + " TO it");
+            + Sql.table(t) + " TO it");
       }
       throw e;
     }
@@ -184,7 +187,7 @@ public final class Catalog {
     try (PreparedStatement s = connection.prepareStatement("select column_name, data_type, column_type, is_nullable,"
         + " extra, character_maximum_length, character_set_name from information_schema.columns"
         + " where table_schema = ? and table_name = ? order by ordinal_position")) {
-      s.setString(1, t.database());
+      s.setString(1, t.schema());
       s.setString(2, t.name());
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
@@ -202,26 +205,8 @@ public final class Catalog {
         }
       }
     }
-    List<String> key = topic.primaryKey().isEmpty() ? primaryKey(t) : topic.primaryKey();
-    if (key.isEmpty()) {
-      throw new SourceException("table " + t + " has no primary key: add one, or name the key columns in primaryKey");
-    }
     List<String> names = columns.stream().map(ColumnInfo::name).toList();
-    for (String k : key) {
-      if (!names.contains(k)) {
-        throw new SourceException("primaryKey column '" + k + "' is not a column of " + t + " (columns: " + names + ")");
-      }
-    }
-    for (String c : topic.mappings().keySet()) {
-      if (!names.contains(c)) {
-        throw new SourceException("mapped column '" + c + "' is not a column of " + t + " (columns: " + names + ")");
-      }
-    }
-    for (String c : topic.jsonColumns()) {
-      if (!names.contains(c)) {
-        throw new SourceException("jsonColumns names '" + c + "', which is not a column of " + t);
-      }
-    }
+    List<String> key = topic.keyOf(t, primaryKey(t), names);
     for (String c : topic.excludeColumns()) {
       if (!names.contains(c)) {
         throw new SourceException("excludeColumns names '" + c + "', which is not a column of " + t);
@@ -238,7 +223,7 @@ public final class Catalog {
     }
     try (PreparedStatement s = connection.prepareStatement("select check_clause from information_schema.check_constraints"
         + " where constraint_schema = ? and table_name = ?")) {
-      s.setString(1, t.database());
+      s.setString(1, t.schema());
       s.setString(2, t.name());
       try (ResultSet r = s.executeQuery()) {
         Pattern p = Pattern.compile("^json_valid\\(`((?:[^`]|``)+)`\\)$");
@@ -257,7 +242,7 @@ public final class Catalog {
     List<String> out = new ArrayList<>();
     try (PreparedStatement s = connection.prepareStatement("select column_name from information_schema.statistics"
         + " where table_schema = ? and table_name = ? and index_name = 'PRIMARY' order by seq_in_index")) {
-      s.setString(1, t.database());
+      s.setString(1, t.schema());
       s.setString(2, t.name());
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
@@ -271,7 +256,7 @@ public final class Catalog {
   private long estimate(TableName t) throws SQLException {
     try (PreparedStatement s = connection.prepareStatement("select table_rows from information_schema.tables"
         + " where table_schema = ? and table_name = ?")) {
-      s.setString(1, t.database());
+      s.setString(1, t.schema());
       s.setString(2, t.name());
       try (ResultSet r = s.executeQuery()) {
         return r.next() && r.getObject(1) != null ? r.getLong(1) : -1;

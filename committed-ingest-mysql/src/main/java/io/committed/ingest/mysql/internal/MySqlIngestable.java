@@ -1,5 +1,8 @@
 package io.committed.ingest.mysql.internal;
 
+import io.committed.ingest.sql.internal.Pipeline;
+import io.committed.ingest.sql.internal.SourceException;
+import io.committed.ingest.sql.internal.TableName;
 import io.committed.spi.IngestContext;
 import io.committed.spi.IngestStatus;
 import io.committed.spi.Ingestable;
@@ -18,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One run of a MySQL or MariaDB ingestable: preflight, the position to start from (the server's
- * current one on a first start, else the committed one), then streaming the binary log.
+ * current one on a first start, else the committed one), then streaming the binary log, with the
+ * tables not yet copied copied chunk by chunk meanwhile ({@link ChunkedSnapshot}).
  */
 public final class MySqlIngestable implements Ingestable {
   private static final Logger LOG = LoggerFactory.getLogger(MySqlIngestable.class);
@@ -43,10 +47,17 @@ public final class MySqlIngestable implements Ingestable {
       ServerInfo server = catalog.preflight(settings);
       Map<TableName, TableInfo> tables = catalog.tables(settings);
       Optional<SourcePosition> committed = ctx.position();
+      Watermarks marks = new Watermarks(settings.watermarkTable(), ctx.ingestableId());
+      if (settings.initialSnapshot() && (committed.isEmpty() || !ResumeState.of(committed.get()).done()
+          .containsAll(settings.tables().stream().map(TableName::toString).toList()))) {
+        marks.ensure(side); // before anything is committed: a table to copy needs a watermark table
+      }
       ResumeState state = committed.isEmpty() ? start(ctx, side, server, pipeline)
-          : resume(ctx, ResumeState.of(committed.get()), server);
+          : tablesToCopy(ctx, resume(ctx, ResumeState.of(committed.get()), server));
       pipeline.awaitAll(() -> { }, 1000);
-      Streamer streamer = new Streamer(ctx, settings, new Tables(settings, catalog, tables), server, pipeline, state);
+      Tables captured = new Tables(settings, catalog, tables);
+      ChunkedSnapshot snapshot = new ChunkedSnapshot(ctx.ingestableId(), settings, captured, side, marks, state);
+      Streamer streamer = new Streamer(ctx, settings, captured, server, pipeline, state, snapshot, marks);
       try (BinlogStream stream = new BinlogStream(settings, ctx.ingestableId(), state.file(), state.pos(),
           streamer.startGtids())) {
         streamer.run(stream);
@@ -81,11 +92,9 @@ public final class MySqlIngestable implements Ingestable {
         gtids = current[2];
       }
     }
-    if (settings.initialSnapshot()) {
-      refuseRowsToCopy(side);
-    }
     ResumeState state = new ResumeState(1, settings.dialect().id(), server.serverId(), server.serverUuid(), 1,
-        ResumeState.STREAMING, current[0], Long.parseLong(current[1]), gtids, names(settings.tables()), null, null, 0);
+        ResumeState.STREAMING, current[0], Long.parseLong(current[1]), gtids, List.of(), null, null, 0);
+    state = tablesToCopy(ctx, state);
     LOG.info("ingestable '{}' starts at {}:{}{}", ctx.ingestableId(), state.file(), state.pos(),
         gtids.isEmpty() ? "" : " (GTID " + gtids + ")");
     pipeline.add(0, 0, ctx.commitPosition(state.position(true)));
@@ -113,20 +122,26 @@ public final class MySqlIngestable implements Ingestable {
   }
 
   /**
-   * The initial snapshot is not built yet: streaming alone would leave a table's existing rows out
-   * of the log, so a first start with {@code snapshot = "initial"} refuses tables that have rows.
+   * The tables of the config not yet copied ({@link ResumeState#done}): with {@code snapshot =
+   * "initial"} they are copied while streaming (also tables added to the config later), else
+   * marked done.
    */
-  private void refuseRowsToCopy(Connection side) throws SQLException {
-    for (TableName t : settings.tables()) {
-      try (Statement s = side.createStatement(); ResultSet r = s.executeQuery("select 1 from " + t.quoted()
-          + " limit 1")) {
-        if (r.next()) {
-          throw new SourceException("table " + t + " has rows, and this version cannot copy existing rows yet"
-              + " (snapshot = \"initial\"): set [sql.mysql] snapshot = \"never\" to capture changes from now on"
-              + " only, or start with empty tables");
-        }
-      }
+  private ResumeState tablesToCopy(IngestContext ctx, ResumeState state) {
+    List<TableName> toCopy = settings.tables().stream().filter(t -> !state.done().contains(t.toString())).toList();
+    if (toCopy.isEmpty()) {
+      return state.snapshotting() ? state.streaming() : state;
     }
+    if (!settings.initialSnapshot()) {
+      ResumeState s = state;
+      for (TableName t : toCopy) {
+        s = s.copied(t, s.rows());
+      }
+      return s.streaming();
+    }
+    if (!state.snapshotting() && !state.done().isEmpty()) {
+      LOG.info("ingestable '{}': copying tables added since it streams: {}", ctx.ingestableId(), toCopy);
+    }
+    return state.snapshot();
   }
 
   /** The current binlog file, position and (MySQL) executed GTID set. */
@@ -145,11 +160,5 @@ public final class MySqlIngestable implements Ingestable {
       }
     }
     throw first;
-  }
-
-  private static List<String> names(List<TableName> tables) {
-    List<String> out = new ArrayList<>();
-    tables.forEach(t -> out.add(t.toString()));
-    return out;
   }
 }

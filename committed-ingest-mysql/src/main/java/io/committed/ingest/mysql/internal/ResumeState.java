@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.committed.ingest.sql.internal.SourceException;
+import io.committed.ingest.sql.internal.TableName;
 import io.committed.spi.SourcePosition;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -123,9 +125,24 @@ public record ResumeState(
     return SNAPSHOT.equals(phase);
   }
 
-  /** Streaming, after a transaction that ends at {@code file:pos} with GTID position {@code g}. */
+  /**
+   * After a transaction that ends at {@code file:pos} with GTID position {@code g}; the snapshot's
+   * progress (phase, tables done, the table being copied) stays as it is.
+   */
   public ResumeState streamedTo(String f, long p, String g) {
-    return new ResumeState(version, dialect, serverId, serverUuid, epoch, STREAMING, f, p, g, done, null, null, rows);
+    return new ResumeState(version, dialect, serverId, serverUuid, epoch, phase, f, p, g, done, table, after, rows);
+  }
+
+  /** The snapshot is over (or was never wanted): streaming only from here. */
+  public ResumeState streaming() {
+    return new ResumeState(version, dialect, serverId, serverUuid, epoch, STREAMING, file, pos, gtids, done, null,
+        null, rows);
+  }
+
+  /** A snapshot of the tables not in {@link #done} starts (or continues) while streaming; rows copied start at 0. */
+  public ResumeState snapshot() {
+    return new ResumeState(version, dialect, serverId, serverUuid, epoch, SNAPSHOT, file, pos, gtids, done, table,
+        after, SNAPSHOT.equals(phase) ? rows : 0);
   }
 
   /** The same coordinates in a new epoch on server {@code id}/{@code uuid}. */

@@ -1,5 +1,6 @@
 package io.committed.ingest.mysql.internal;
 
+import io.committed.ingest.sql.internal.TableName;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -10,6 +11,11 @@ final class Sql {
   /** A back-quoted identifier. */
   static String ident(String name) {
     return '`' + name.replace("`", "``") + '`';
+  }
+
+  /** A table's quoted name, e.g. {@code `shop`.`orders`}. */
+  static String table(TableName t) {
+    return ident(t.schema()) + "." + ident(t.name());
   }
 
   /** Quoted identifiers joined by commas. */

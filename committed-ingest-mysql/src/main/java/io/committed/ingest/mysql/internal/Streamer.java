@@ -14,6 +14,10 @@ import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
 import com.github.shyiko.mysql.binlog.network.ServerException;
 import io.committed.api.Entity;
 import io.committed.api.Proposal;
+import io.committed.ingest.sql.internal.Pipeline;
+import io.committed.ingest.sql.internal.RowEncoder;
+import io.committed.ingest.sql.internal.SourceException;
+import io.committed.ingest.sql.internal.TableName;
 import io.committed.spi.IngestContext;
 import io.committed.spi.IngestStatus;
 import java.io.Serializable;
@@ -27,6 +31,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,8 +51,10 @@ final class Streamer {
   private final Tables tables;
   private final ServerInfo server;
   private final Pipeline pipeline;
+  private final ChunkedSnapshot snapshot;
+  private final Watermarks marks;
   private final Map<Long, TableMapEventData> tableMaps = new HashMap<>();
-  private final Map<Long, RowEncoder> encoders = new HashMap<>();
+  private final Map<Long, RowEncoder<ColumnInfo>> encoders = new HashMap<>();
   private ResumeState state;
   private MariaGtids mariaGtids;
   private MySqlGtidSet mysqlGtids;
@@ -61,6 +68,8 @@ final class Streamer {
   private String mysqlUuid;
   private long mysqlNumber;
   private List<Entity> txn = new ArrayList<>();
+  /** The snapshot's progress to apply to the state of the transaction being read (it holds a chunk). */
+  private UnaryOperator<ResumeState> progress;
   private long txnBytes;
   private ResumeState pendingEmpty;
   private long lastEmptyCommit;
@@ -70,8 +79,10 @@ final class Streamer {
   private boolean connected;
 
   Streamer(IngestContext ctx, MySqlSettings settings, Tables tables, ServerInfo server, Pipeline pipeline,
-      ResumeState state) {
+      ResumeState state, ChunkedSnapshot snapshot, Watermarks marks) {
     this.ctx = ctx;
+    this.snapshot = snapshot;
+    this.marks = marks;
     this.settings = settings;
     this.tables = tables;
     this.server = server;
@@ -112,6 +123,7 @@ final class Streamer {
           }
           pipeline.drain();
         }
+        copyStep(false);
         if (System.nanoTime() - lastStatus >= settings.statusInterval().toNanos()) {
           report();
         }
@@ -173,17 +185,27 @@ final class Streamer {
       }
       case WRITE_ROWS, EXT_WRITE_ROWS -> {
         WriteRowsEventData d = event.getData();
-        RowEncoder e = encoder(d.getTableId());
+        int mark = markColumn(d.getTableId());
+        if (mark >= 0) {
+          d.getRows().forEach(row -> watermark(row, mark));
+          break;
+        }
+        RowEncoder<ColumnInfo> e = encoder(d.getTableId());
         if (e != null) {
           for (Serializable[] row : d.getRows()) {
             String[] r = texts(e, d.getIncludedColumns(), row);
-            add(Entity.upsert(e.topic(), e.key(r), e.data(r)));
+            add(e, Entity.upsert(e.topic(), e.key(r), e.data(r)));
           }
         }
       }
       case UPDATE_ROWS, EXT_UPDATE_ROWS -> {
         UpdateRowsEventData d = event.getData();
-        RowEncoder e = encoder(d.getTableId());
+        int mark = markColumn(d.getTableId());
+        if (mark >= 0) {
+          d.getRows().forEach(row -> watermark(row.getValue(), mark));
+          break;
+        }
+        RowEncoder<ColumnInfo> e = encoder(d.getTableId());
         if (e != null) {
           for (Map.Entry<Serializable[], Serializable[]> row : d.getRows()) {
             String[] before = texts(e, d.getIncludedColumnsBeforeUpdate(), row.getKey());
@@ -191,18 +213,18 @@ final class Streamer {
             byte[] oldKey = e.key(before);
             byte[] key = e.key(after);
             if (!Arrays.equals(oldKey, key)) {
-              add(Entity.delete(e.topic(), oldKey)); // a key change: the old key is gone
+              add(e, Entity.delete(e.topic(), oldKey)); // a key change: the old key is gone
             }
-            add(Entity.upsert(e.topic(), key, e.data(after)));
+            add(e, Entity.upsert(e.topic(), key, e.data(after)));
           }
         }
       }
       case DELETE_ROWS, EXT_DELETE_ROWS -> {
         DeleteRowsEventData d = event.getData();
-        RowEncoder e = encoder(d.getTableId());
+        RowEncoder<ColumnInfo> e = encoder(d.getTableId());
         if (e != null) {
           for (Serializable[] row : d.getRows()) {
-            add(Entity.delete(e.topic(), e.key(texts(e, d.getIncludedColumns(), row))));
+            add(e, Entity.delete(e.topic(), e.key(texts(e, d.getIncludedColumns(), row))));
           }
         }
       }
@@ -224,6 +246,7 @@ final class Streamer {
     mysqlUuid = null;
     txn = new ArrayList<>();
     txnBytes = 0;
+    progress = null;
   }
 
   private void query(QueryEventData q, EventHeaderV4 h) {
@@ -252,12 +275,12 @@ final class Streamer {
     commit(h);
   }
 
-  private RowEncoder encoder(long tableId) {
+  private RowEncoder<ColumnInfo> encoder(long tableId) {
     TableMapEventData m = tableMaps.get(tableId);
     if (m == null) {
       throw new IllegalStateException("a rows event refers to table id " + tableId + " without a table map event");
     }
-    RowEncoder e = encoders.get(tableId);
+    RowEncoder<ColumnInfo> e = encoders.get(tableId);
     if (e != null) {
       return e;
     }
@@ -270,7 +293,7 @@ final class Streamer {
     return e;
   }
 
-  private String[] texts(RowEncoder e, BitSet included, Serializable[] values) {
+  private String[] texts(RowEncoder<ColumnInfo> e, BitSet included, Serializable[] values) {
     List<ColumnInfo> columns = e.columns();
     String[] out = new String[columns.size()];
     for (int i = 0, v = 0; i < columns.size(); i++) {
@@ -282,13 +305,35 @@ final class Streamer {
     return out;
   }
 
-  private void add(Entity entity) {
+  /** The mark column's index when {@code tableId} is the snapshot's watermark table, else -1. */
+  private int markColumn(long tableId) {
+    TableMapEventData m = tableMaps.get(tableId);
+    return m == null ? -1 : marks.markColumn(m);
+  }
+
+  /** A row of the watermark table: its mark to the snapshot; at a chunk's high mark the chunk joins this transaction. */
+  private void watermark(Serializable[] row, int column) {
+    List<Entity> chunk = new ArrayList<>();
+    UnaryOperator<ResumeState> p = snapshot.mark(Watermarks.mark(row, column), chunk);
+    if (p != null) {
+      chunk.forEach(x -> {
+        txn.add(x);
+        txnBytes += x.keyLength() + x.dataLength();
+      });
+      progress = p;
+    }
+  }
+
+  private void add(RowEncoder<ColumnInfo> e, Entity entity) {
+    snapshot.changed(e.table(), entity.key());
     txn.add(entity);
     txnBytes += entity.keyLength() + entity.dataLength();
   }
 
   private void commit(EventHeaderV4 h) {
     List<Entity> entities = txn;
+    UnaryOperator<ResumeState> chunk = progress;
+    progress = null;
     inTxn = false;
     explicit = false;
     txn = new ArrayList<>();
@@ -329,6 +374,10 @@ final class Streamer {
     }
     lastSequence = sequence;
     state = state.streamedTo(file, pos, gtids);
+    if (chunk != null) {
+      snapshotProgress(chunk, entities, sequence);
+      return;
+    }
     long now = System.nanoTime();
     if (entities.isEmpty()) {
       pendingEmpty = state;
@@ -341,6 +390,26 @@ final class Streamer {
     pipeline.add(sequence, txnBytes, ctx.propose(Proposal.of(entities), state.position(true)));
   }
 
+  /**
+   * Commits a transaction that carries a chunk of the snapshot (its high mark), never coalesced:
+   * the position says how far the copy got. The copy's end is awaited before the status says
+   * streaming, so a run that ends later does not copy the tables again.
+   */
+  private void snapshotProgress(UnaryOperator<ResumeState> chunk, List<Entity> entities, long sequence) {
+    state = chunk.apply(state);
+    pendingEmpty = null;
+    if (entities.isEmpty()) {
+      pipeline.add(sequence, 0, ctx.commitPosition(state.position(true)));
+    } else {
+      pipeline.add(sequence, txnBytes, ctx.propose(Proposal.of(entities), state.position(true)));
+    }
+    if (!state.snapshotting()) {
+      pipeline.awaitAll(() -> { }, 1000);
+      LOG.info("ingestable '{}': snapshot done, {} rows copied; streaming", ctx.ingestableId(), snapshot.copied());
+      report();
+    }
+  }
+
   private void commitEmpty() {
     if (pendingEmpty == null) {
       return;
@@ -351,9 +420,28 @@ final class Streamer {
     pipeline.add(s.sequence(), 0, ctx.commitPosition(s.position(true)));
   }
 
-  private void idle() {
+  /**
+   * Opens the snapshot's next chunk when none is open (its marks come back once the stream has read
+   * what lies before them, however far behind it is). While idle, the stream is at the end of the
+   * binary log: an open chunk's marks that are still missing then will not come.
+   */
+  private void copyStep(boolean idle) throws SQLException {
+    if (!connected || !snapshot.active()) {
+      return;
+    }
+    if (idle) {
+      snapshot.checkOverdue();
+    }
+    if (snapshot.wantsChunk()) {
+      snapshot.nextChunk();
+      report();
+    }
+  }
+
+  private void idle() throws SQLException {
     commitEmpty();
     pipeline.drain();
+    copyStep(true);
     if (System.nanoTime() - lastStatus >= settings.statusInterval().toNanos()) {
       report();
     }
@@ -364,10 +452,17 @@ final class Streamer {
     if (!connected) {
       return;
     }
-    ctx.reportStatus(new IngestStatus(ResumeState.STREAMING, OptionalLong.empty(), OptionalLong.empty(),
-        lagSeconds < 0 ? OptionalLong.empty() : OptionalLong.of(lagSeconds), "seconds",
-        "position " + state.file() + ":" + state.pos() + (state.gtids().isEmpty() ? "" : " gtid " + state.gtids())
-            + " (epoch " + state.epoch() + "); server " + server.version() + ", binlog retention " + server.retention()
-            + (skipped > 0 ? "; " + skipped + " redelivered transactions skipped" : "")));
+    String position = "position " + state.file() + ":" + state.pos() + (state.gtids().isEmpty() ? "" : " gtid "
+        + state.gtids()) + " (epoch " + state.epoch() + "); server " + server.version() + ", binlog retention "
+        + server.retention() + (skipped > 0 ? "; " + skipped + " redelivered transactions skipped" : "");
+    OptionalLong lag = lagSeconds < 0 ? OptionalLong.empty() : OptionalLong.of(lagSeconds);
+    if (state.snapshotting()) {
+      OptionalLong estimate = snapshot.estimate() < 0 ? OptionalLong.empty() : OptionalLong.of(snapshot.estimate());
+      ctx.reportStatus(new IngestStatus(ResumeState.SNAPSHOT, OptionalLong.of(snapshot.copied()), estimate, lag,
+          "seconds", snapshot.detail() + "; " + position));
+    } else {
+      ctx.reportStatus(new IngestStatus(ResumeState.STREAMING, OptionalLong.empty(), OptionalLong.empty(), lag,
+          "seconds", position));
+    }
   }
 }

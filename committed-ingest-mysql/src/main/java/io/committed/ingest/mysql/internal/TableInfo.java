@@ -1,5 +1,6 @@
 package io.committed.ingest.mysql.internal;
 
+import io.committed.ingest.sql.internal.TableName;
 import java.util.List;
 
 /**

@@ -1,6 +1,9 @@
 package io.committed.ingest.mysql.internal;
 
 import com.github.shyiko.mysql.binlog.event.TableMapEventData;
+import io.committed.ingest.sql.internal.RowEncoder;
+import io.committed.ingest.sql.internal.SourceException;
+import io.committed.ingest.sql.internal.TableName;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,13 +35,26 @@ final class Tables {
     return infos.get(t);
   }
 
+  /** The catalog's description of captured table {@code t}, read again when a DDL statement ran since. */
+  TableInfo current(TableName t) {
+    TableInfo info = infos.get(t);
+    return stale || info == null ? reread(t) : info;
+  }
+
+  /** An encoder for rows of {@code t} in the catalog's column order (the snapshot's). */
+  RowEncoder<ColumnInfo> encoder(TableName t) {
+    TableInfo info = current(t);
+    return new RowEncoder<>(settings.topicOf(t).orElseThrow(), t, info.columns(), ColumnInfo::name, ColumnInfo::kind,
+        info.keyColumns());
+  }
+
   /** A statement of its own ran (DDL, most likely): read the catalog again before the next encoder. */
   void changed(String database, String sql) {
     stale = true;
   }
 
   /** An encoder for the rows of a table map event of captured table {@code t}. */
-  RowEncoder encoder(TableName t, TableMapEventData map) {
+  RowEncoder<ColumnInfo> encoder(TableName t, TableMapEventData map) {
     List<String> names = map.getEventMetadata() == null ? null : map.getEventMetadata().getColumnNames();
     if (names == null || names.size() != map.getColumnTypes().length) {
       throw new SourceException("the table map of " + t + " has no column names: set binlog_row_metadata = FULL on"
@@ -57,7 +73,8 @@ final class Tables {
       }
       columns.add(c);
     }
-    return new RowEncoder(settings.topicOf(t).orElseThrow(), t, columns, info.keyColumns());
+    return new RowEncoder<>(settings.topicOf(t).orElseThrow(), t, columns, ColumnInfo::name, ColumnInfo::kind,
+        info.keyColumns());
   }
 
   private static boolean covers(TableInfo info, List<String> names) {

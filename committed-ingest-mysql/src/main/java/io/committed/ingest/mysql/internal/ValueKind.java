@@ -1,6 +1,7 @@
 package io.committed.ingest.mysql.internal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.committed.ingest.sql.internal.ValueFormat;
 import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,7 +20,7 @@ import java.util.Base64;
  * binary columns, {@code BLOB}s and geometries base64; {@code ENUM}/{@code SET} their labels
  * ({@code SET}s comma-separated); {@code JSON} embedded as JSON.
  */
-public enum ValueKind {
+public enum ValueKind implements ValueFormat {
   INTEGER, UNSIGNED, DECIMAL, FLOAT, DOUBLE, BIT, YEAR, DATE, TIME, DATETIME, TIMESTAMP, TEXT, ENUM, SET, BINARY,
   JSON, GEOMETRY;
 
@@ -79,11 +80,18 @@ public enum ValueKind {
   }
 
   /** Writes {@code text} (never null) as this kind's JSON value. */
+  @Override
   public void write(JsonGenerator g, String text) throws IOException {
     switch (this) {
       case INTEGER, UNSIGNED, DECIMAL, FLOAT, DOUBLE, BIT, YEAR -> g.writeNumber(text);
       case JSON -> g.writeRawValue(text);
       default -> g.writeString(text);
     }
+  }
+
+  /** MariaDB's JSON is text under a check that may be absent or disabled: the encoder checks it. */
+  @Override
+  public boolean json() {
+    return this == JSON;
   }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.committed.api.ConfigException;
+import io.committed.ingest.sql.internal.SourceSection.OnPositionLost;
+import io.committed.ingest.sql.internal.TableName;
 import io.committed.spi.PluginConfig;
 import io.committed.testkit.TestPluginConfig;
 import java.time.Duration;
@@ -41,9 +43,21 @@ class MySqlSettingsTest {
     assertThat(s.positionMode()).isEqualTo(MySqlSettings.PositionMode.AUTO);
     assertThat(s.batchSize()).isEqualTo(10_000);
     assertThat(s.heartbeat()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(s.onPositionLost()).isEqualTo(MySqlSettings.OnPositionLost.PARK);
+    assertThat(s.onPositionLost()).isEqualTo(OnPositionLost.PARK);
     assertThat(s.initialSnapshot()).isTrue();
+    assertThat(s.watermarkTable()).isEqualTo(new TableName("shop", "committed_watermarks"));
     assertThat(s.topics().get(0).mapAllColumns()).isTrue();
+  }
+
+  @Test
+  void theWatermarkTable() {
+    assertThat(parse(BASE + "[sql.mysql]\nwatermark_table = \"ops.marks\"\n").watermarkTable())
+        .isEqualTo(new TableName("ops", "marks"));
+    assertThatThrownBy(() -> parse(BASE + "[sql.mysql]\nwatermark_table = \"`x`\"\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("watermark_table")
+        .hasMessageContaining("is not a table name");
+    assertThatThrownBy(() -> parse(BASE + "[sql.mysql]\nwatermark_table = \"orders\"\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("the snapshot's watermark table");
   }
 
   @Test
@@ -60,7 +74,7 @@ class MySqlSettingsTest {
     assertThat(s.positionMode()).isEqualTo(MySqlSettings.PositionMode.FILE);
     assertThat(s.batchSize()).isEqualTo(500);
     assertThat(s.heartbeat()).isZero();
-    assertThat(s.onPositionLost()).isEqualTo(MySqlSettings.OnPositionLost.RESNAPSHOT);
+    assertThat(s.onPositionLost()).isEqualTo(OnPositionLost.RESNAPSHOT);
     assertThat(s.initialSnapshot()).isFalse();
     assertThat(s.topics()).hasSize(2);
     assertThat(s.topics().get(0).primaryKey()).containsExactly("region", "id");

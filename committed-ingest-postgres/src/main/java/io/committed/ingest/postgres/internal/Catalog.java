@@ -1,6 +1,9 @@
 package io.committed.ingest.postgres.internal;
 
 import io.committed.ingest.postgres.internal.PgOutput.Column;
+import io.committed.ingest.sql.internal.SourceException;
+import io.committed.ingest.sql.internal.TableName;
+import io.committed.ingest.sql.internal.TopicSpec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -78,7 +81,7 @@ public final class Catalog {
         }
         if (!r.getBoolean(4)) {
           throw new SourceException("user " + one("select current_user") + " may not read " + t + ": GRANT SELECT ON "
-              + t.quoted() + " TO it");
+              + Sql.table(t) + " TO it");
         }
       }
     }
@@ -97,36 +100,16 @@ public final class Catalog {
         }
       }
     }
-    List<String> key = topic.primaryKey().isEmpty() ? primaryKey(oid) : topic.primaryKey();
-    if (key.isEmpty()) {
-      throw new SourceException("table " + t + " has no primary key: add one, or name the key columns in"
-          + " primaryKey");
-    }
-    List<String> names = columns.stream().map(Column::name).toList();
-    for (String k : key) {
-      if (!names.contains(k)) {
-        throw new SourceException("primaryKey column '" + k + "' is not a column of " + t + " (columns: " + names + ")");
-      }
-    }
+    List<String> key = topic.keyOf(t, primaryKey(oid), columns.stream().map(Column::name).toList());
     if (identity == 'n') {
       throw new SourceException("table " + t + " has REPLICA IDENTITY NOTHING, so its deletes carry no key:"
-          + " ALTER TABLE " + t.quoted() + " REPLICA IDENTITY DEFAULT (with a primary key) or FULL");
+          + " ALTER TABLE " + Sql.table(t) + " REPLICA IDENTITY DEFAULT (with a primary key) or FULL");
     }
     if (identity != 'f' && !identityColumns.containsAll(key)) {
       throw new SourceException("the replica identity of " + t + " (" + (identityColumns.isEmpty() ? "none: no primary"
           + " key" : "columns " + identityColumns) + ") does not cover the key " + key + ", so deletes and key"
-          + " changes could not be captured: ALTER TABLE " + t.quoted() + " REPLICA IDENTITY FULL, or use the"
+          + " changes could not be captured: ALTER TABLE " + Sql.table(t) + " REPLICA IDENTITY FULL, or use the"
           + " identity's columns as primaryKey");
-    }
-    for (String c : topic.mappings().keySet()) {
-      if (!names.contains(c)) {
-        throw new SourceException("mapped column '" + c + "' is not a column of " + t + " (columns: " + names + ")");
-      }
-    }
-    for (String c : topic.jsonColumns()) {
-      if (!names.contains(c)) {
-        throw new SourceException("jsonColumns names '" + c + "', which is not a column of " + t);
-      }
     }
     return new TableInfo(t, oid, List.copyOf(columns), List.copyOf(types), List.copyOf(key), identity);
   }

@@ -1,5 +1,6 @@
 package io.committed.ingest.postgres.internal;
 
+import io.committed.ingest.sql.internal.TableName;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,5 +1,9 @@
 package io.committed.ingest.postgres.internal;
 
+import io.committed.ingest.sql.internal.Pipeline;
+import io.committed.ingest.sql.internal.SourceException;
+import io.committed.ingest.sql.internal.SourceSection.OnPositionLost;
+import io.committed.ingest.sql.internal.TableName;
 import io.committed.spi.IngestContext;
 import io.committed.spi.IngestStatus;
 import io.committed.spi.Ingestable;
@@ -124,9 +128,9 @@ public final class PostgresIngestable implements Ingestable {
     }
     Optional<String> lost = lost(side, state, id);
     if (lost.isPresent()) {
-      if (settings.onSlotLost() == PgSettings.OnSlotLost.PARK || !id.systemId().equals(state.systemId())) {
+      if (settings.onSlotLost() == OnPositionLost.PARK || !id.systemId().equals(state.systemId())) {
         throw new SourceException(lost.get() + ". Changes may be missing from the log, so ingestion stops here."
-            + (settings.onSlotLost() == PgSettings.OnSlotLost.PARK ? " Set [sql.postgres] on_slot_lost = \"resnapshot\""
+            + (settings.onSlotLost() == OnPositionLost.PARK ? " Set [sql.postgres] on_slot_lost = \"resnapshot\""
             + " to copy the tables again, or remove" : " The server is another one, so its positions cannot be"
             + " compared with the committed ones: remove") + " the ingestable and define it again to start afresh");
       }

@@ -1,5 +1,7 @@
 package io.committed.ingest.postgres.internal;
 
+import io.committed.ingest.sql.internal.SourceException;
+import io.committed.ingest.sql.internal.TableName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -83,7 +85,7 @@ public final class Slots {
         }
       }
     }
-    List<String> quoted = tables.stream().map(TableName::quoted).toList();
+    List<String> quoted = tables.stream().map(Sql::table).toList();
     if (!exists) {
       try (Statement s = c.createStatement()) {
         // partitioned tables' changes arrive under the table's own name, not its partitions'
@@ -127,11 +129,11 @@ public final class Slots {
     if (comment.isEmpty() || !comment.get().startsWith(OWNED)) {
       throw new SourceException("publication " + name + " exists but does not publish " + missing + ": ALTER"
           + " PUBLICATION " + Sql.ident(name) + " ADD TABLE " + String.join(", ", missing.stream()
-          .map(TableName::quoted).toList()) + ", or set [sql.postgres] publication to another name");
+          .map(Sql::table).toList()) + ", or set [sql.postgres] publication to another name");
     }
     try (Statement s = c.createStatement()) {
       s.execute("alter publication " + Sql.ident(name) + " add table " + String.join(", ",
-          missing.stream().map(TableName::quoted).toList()));
+          missing.stream().map(Sql::table).toList()));
     }
     LOG.info("added {} to publication {}", missing, name);
   }

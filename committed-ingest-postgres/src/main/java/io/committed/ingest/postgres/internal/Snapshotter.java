@@ -2,7 +2,12 @@ package io.committed.ingest.postgres.internal;
 
 import io.committed.api.Entity;
 import io.committed.api.Proposal;
+import io.committed.ingest.postgres.internal.PgOutput.Column;
 import io.committed.ingest.postgres.internal.PgOutput.Tuple;
+import io.committed.ingest.sql.internal.Pipeline;
+import io.committed.ingest.sql.internal.RowEncoder;
+import io.committed.ingest.sql.internal.TableName;
+import io.committed.ingest.sql.internal.TopicSpec;
 import io.committed.spi.IngestContext;
 import io.committed.spi.IngestStatus;
 import io.committed.spi.LiveKeyScan;
@@ -162,7 +167,7 @@ final class Snapshotter {
       StaleKeys keys) throws SQLException {
     TableInfo info = tables.get(t);
     TopicSpec spec = settings.topicOf(t).orElseThrow();
-    RowEncoder encoder = new RowEncoder(spec, t, info.columns(), info.keyColumns(), catalog::kindOf);
+    RowEncoder<Column> encoder = PgRows.encoder(spec, t, info.columns(), info.keyColumns(), catalog::kindOf);
     try (PreparedStatement first = connection.prepareStatement(query(info, false));
         PreparedStatement next = connection.prepareStatement(query(info, true))) {
       while (true) {
@@ -185,12 +190,12 @@ final class Snapshotter {
               kinds[i] = (byte) (values[i] == null ? 'n' : 't');
             }
             Tuple row = new Tuple(kinds, values);
-            lastKey = encoder.keyValues(row);
-            byte[] key = encoder.key(row);
+            lastKey = PgRows.keyValues(encoder, row);
+            byte[] key = PgRows.key(encoder, row);
             if (keys != null) {
               keys.copied(key);
             }
-            batch.add(Entity.upsert(spec.topic(), key, encoder.data(row)));
+            batch.add(Entity.upsert(spec.topic(), key, PgRows.data(encoder, row)));
           }
         }
         long rows = state.rows() + batch.size();
@@ -230,7 +235,7 @@ final class Snapshotter {
     StringJoiner cols = new StringJoiner(", ");
     info.columns().forEach(c -> cols.add(Sql.ident(c.name())));
     List<String> key = info.keyColumns();
-    StringBuilder q = new StringBuilder("select ").append(cols).append(" from ").append(info.name().quoted());
+    StringBuilder q = new StringBuilder("select ").append(cols).append(" from ").append(Sql.table(info.name()));
     if (after) {
       StringJoiner left = new StringJoiner(", ", "(", ")");
       StringJoiner right = new StringJoiner(", ", "(", ")");

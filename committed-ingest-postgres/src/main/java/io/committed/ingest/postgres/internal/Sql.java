@@ -1,5 +1,6 @@
 package io.committed.ingest.postgres.internal;
 
+import io.committed.ingest.sql.internal.TableName;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -15,6 +16,11 @@ final class Sql {
   /** A single-quoted string literal (standard_conforming_strings is on since PostgreSQL 9.1). */
   static String literal(String value) {
     return '\'' + value.replace("'", "''") + '\'';
+  }
+
+  /** A table's quoted name, e.g. {@code "public"."orders"}. */
+  static String table(TableName t) {
+    return ident(t.schema()) + "." + ident(t.name());
   }
 
   /** Quoted identifiers joined by commas. */

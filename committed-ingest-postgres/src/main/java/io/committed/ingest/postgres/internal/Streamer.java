@@ -2,8 +2,13 @@ package io.committed.ingest.postgres.internal;
 
 import io.committed.api.Entity;
 import io.committed.api.Proposal;
+import io.committed.ingest.postgres.internal.PgOutput.Column;
 import io.committed.ingest.postgres.internal.PgOutput.Message;
 import io.committed.ingest.postgres.internal.PgOutput.Tuple;
+import io.committed.ingest.sql.internal.Pipeline;
+import io.committed.ingest.sql.internal.RowEncoder;
+import io.committed.ingest.sql.internal.TableName;
+import io.committed.ingest.sql.internal.TopicSpec;
 import io.committed.spi.IngestContext;
 import io.committed.spi.IngestStatus;
 import java.nio.ByteBuffer;
@@ -41,7 +46,7 @@ final class Streamer {
   private final Catalog catalog;
   private final Connection side;
   private final Pipeline pipeline;
-  private final Map<Integer, RowEncoder> encoders = new HashMap<>();
+  private final Map<Integer, RowEncoder<Column>> encoders = new HashMap<>();
   private final Map<TableName, PreparedStatement> refetch = new HashMap<>();
   private ResumeState state;
   private PGReplicationStream stream;
@@ -144,20 +149,20 @@ final class Streamer {
     } else if (m instanceof PgOutput.Relation r) {
       relation(r);
     } else if (m instanceof PgOutput.Insert i) {
-      RowEncoder e = encoders.get(i.relationOid());
+      RowEncoder<Column> e = encoders.get(i.relationOid());
       if (e != null) {
-        add(Entity.upsert(e.topic(), e.key(i.row()), e.data(i.row())));
+        add(Entity.upsert(e.topic(), PgRows.key(e, i.row()), PgRows.data(e, i.row())));
       }
     } else if (m instanceof PgOutput.Update u) {
       update(u);
     } else if (m instanceof PgOutput.Delete d) {
-      RowEncoder e = encoders.get(d.relationOid());
+      RowEncoder<Column> e = encoders.get(d.relationOid());
       if (e != null) {
-        add(Entity.delete(e.topic(), e.key(d.old())));
+        add(Entity.delete(e.topic(), PgRows.key(e, d.old())));
       }
     } else if (m instanceof PgOutput.Truncate t) {
       for (int oid : t.relationOids()) {
-        RowEncoder e = encoders.get(oid);
+        RowEncoder<Column> e = encoders.get(oid);
         if (e != null) {
           LOG.warn("ingestable '{}': TRUNCATE of {} is not propagated to topic '{}' (its rows stay in the log and in"
               + " syncables)", ctx.ingestableId(), e.table(), e.topic());
@@ -174,7 +179,7 @@ final class Streamer {
       encoders.remove(r.oid()); // published, but not captured by this ingestable
       return;
     }
-    encoders.put(r.oid(), new RowEncoder(spec.get(), r.table(), r.columns(), info.keyColumns(), catalog::kindOf));
+    encoders.put(r.oid(), PgRows.encoder(spec.get(), r.table(), r.columns(), info.keyColumns(), catalog::kindOf));
     PreparedStatement old = refetch.remove(r.table()); // the shape may have changed
     if (old != null) {
       try {
@@ -186,29 +191,29 @@ final class Streamer {
   }
 
   private void update(PgOutput.Update u) throws SQLException {
-    RowEncoder e = encoders.get(u.relationOid());
+    RowEncoder<Column> e = encoders.get(u.relationOid());
     if (e == null) {
       return;
     }
     Tuple row = u.row();
-    if (e.lacksValues(row)) {
+    if (PgRows.lacksValues(e, row)) {
       row = fill(e, row, u.oldKind() == 'O' ? u.old() : null);
       if (row == null) {
         // the row is gone (deleted or re-keyed by a later transaction, which will say so): nothing to upsert
-        if (u.old() != null && !Arrays.equals(e.key(u.old()), e.key(u.row()))) {
-          add(Entity.delete(e.topic(), e.key(u.old())));
+        if (u.old() != null && !Arrays.equals(PgRows.key(e, u.old()), PgRows.key(e, u.row()))) {
+          add(Entity.delete(e.topic(), PgRows.key(e, u.old())));
         }
         return;
       }
     }
-    byte[] key = e.key(row);
+    byte[] key = PgRows.key(e, row);
     if (u.old() != null) {
-      byte[] oldKey = e.key(u.old());
+      byte[] oldKey = PgRows.key(e, u.old());
       if (!Arrays.equals(oldKey, key)) {
         add(Entity.delete(e.topic(), oldKey)); // a key change: the old key is gone
       }
     }
-    add(Entity.upsert(e.topic(), key, e.data(row)));
+    add(Entity.upsert(e.topic(), key, PgRows.data(e, row)));
   }
 
   /**
@@ -216,7 +221,7 @@ final class Streamer {
    * otherwise by reading the row again by key (its current value, possibly newer than this
    * transaction; later transactions bring it up to date). Null when the row no longer exists.
    */
-  private Tuple fill(RowEncoder e, Tuple row, Tuple fullOld) throws SQLException {
+  private Tuple fill(RowEncoder<Column> e, Tuple row, Tuple fullOld) throws SQLException {
     byte[] kinds = row.kinds().clone();
     String[] values = row.values().clone();
     boolean missing = false;
@@ -235,7 +240,7 @@ final class Streamer {
       return filled;
     }
     PreparedStatement s = refetch.computeIfAbsent(e.table(), t -> prepareRefetch(e));
-    List<String> key = e.keyValues(filled);
+    List<String> key = PgRows.keyValues(e, filled);
     for (int i = 0; i < key.size(); i++) {
       s.setString(i + 1, key.get(i));
     }
@@ -253,13 +258,13 @@ final class Streamer {
     return new Tuple(kinds, values);
   }
 
-  private PreparedStatement prepareRefetch(RowEncoder e) {
+  private PreparedStatement prepareRefetch(RowEncoder<Column> e) {
     TableInfo info = tables.get(e.table());
     StringBuilder q = new StringBuilder("select ");
     for (int i = 0; i < e.columns().size(); i++) {
       q.append(i == 0 ? "" : ", ").append(Sql.ident(e.columns().get(i).name()));
     }
-    q.append(" from ").append(e.table().quoted()).append(" where ");
+    q.append(" from ").append(Sql.table(e.table())).append(" where ");
     int[] keys = e.keyIndexes();
     for (int k = 0; k < keys.length; k++) {
       String col = e.columns().get(keys[k]).name();

@@ -1,6 +1,7 @@
 package io.committed.ingest.postgres.internal;
 
 import io.committed.ingest.postgres.internal.PgOutput.Column;
+import io.committed.ingest.sql.internal.TableName;
 import java.util.List;
 
 /**

@@ -1,6 +1,7 @@
 package io.committed.ingest.postgres.internal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.committed.ingest.sql.internal.ValueFormat;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -10,7 +11,7 @@ import java.util.HexFormat;
  * entity key. The text is what PostgreSQL's output functions write (pgoutput in text mode, or
  * a query read as text), with the ISO date style that PgJDBC sets on every connection.
  */
-public enum ValueKind {
+public enum ValueKind implements ValueFormat {
   /** int2, int4, int8, oid: a JSON number, as written. */
   INTEGER,
   /** numeric: a JSON number with its scale kept ({@code 1234.50}); NaN and infinities as strings. */
@@ -50,6 +51,7 @@ public enum ValueKind {
    *
    * @throws IllegalArgumentException when the text is not of this kind's form
    */
+  @Override
   public void write(JsonGenerator g, String text) throws IOException {
     switch (this) {
       case INTEGER -> g.writeNumber(text);
@@ -67,6 +69,7 @@ public enum ValueKind {
   }
 
   /** The text of the value in an entity key: numbers as written, booleans {@code true}/{@code false}, bytea base64. */
+  @Override
   public String keyText(String text) {
     return switch (this) {
       case BOOLEAN -> Boolean.toString(bool(text));
@@ -75,6 +78,17 @@ public enum ValueKind {
       case TIMESTAMP -> Timestamps.local(text);
       default -> text;
     };
+  }
+
+  @Override
+  public boolean json() {
+    return this == JSON;
+  }
+
+  /** json and jsonb values are checked by the server. */
+  @Override
+  public boolean serverValidated() {
+    return this == JSON;
   }
 
   private static boolean bool(String text) {

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.committed.ingest.postgres.internal.PgOutput.Column;
 import io.committed.ingest.postgres.internal.PgOutput.Tuple;
+import io.committed.ingest.sql.internal.RowEncoder;
+import io.committed.ingest.sql.internal.TableName;
+import io.committed.ingest.sql.internal.TopicSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -149,17 +152,19 @@ class PgOutputTest {
         Set.of("secret"), Set.of("doc"), Map.of("full_name", "name"));
     List<Column> cols = List.of(new Column("id", 23, -1, true), new Column("region", 25, -1, true),
         new Column("full_name", 25, -1, false), new Column("secret", 25, -1, false), new Column("doc", 25, -1, false));
-    RowEncoder e = new RowEncoder(spec, new TableName("public", "p"), cols, List.of("region", "id"), ValueKind::ofType);
+    RowEncoder<Column> e = PgRows.encoder(spec, new TableName("public", "p"), cols, List.of("region", "id"),
+        ValueKind::ofType);
     Tuple row = new Tuple(new byte[] {'t', 't', 't', 't', 't'},
         new String[] {"7", "eu", "Ada \"L\"", "pw", "{\"x\": [1.50]}"});
-    assertThat(new String(e.key(row), StandardCharsets.UTF_8)).isEqualTo("[\"eu\",\"7\"]");
-    assertThat(new String(e.data(row), StandardCharsets.UTF_8))
+    assertThat(new String(PgRows.key(e, row), StandardCharsets.UTF_8)).isEqualTo("[\"eu\",\"7\"]");
+    assertThat(new String(PgRows.data(e, row), StandardCharsets.UTF_8))
         .isEqualTo("{\"id\":7,\"region\":\"eu\",\"name\":\"Ada \\\"L\\\"\",\"doc\":{\"x\": [1.50]}}");
     Tuple notJson = new Tuple(row.kinds(), new String[] {"7", "eu", "A", "pw", "{not json"});
-    assertThat(new String(e.data(notJson), StandardCharsets.UTF_8)).endsWith("\"doc\":\"{not json\"}");
+    assertThat(new String(PgRows.data(e, notJson), StandardCharsets.UTF_8)).endsWith("\"doc\":\"{not json\"}");
     Tuple toasted = new Tuple(new byte[] {'t', 't', 'u', 't', 't'}, row.values());
-    assertThat(e.lacksValues(toasted)).isTrue();
-    assertThatThrownBy(() -> e.key(new Tuple(new byte[] {'t', 'n', 't', 't', 't'}, row.values())))
+    assertThat(PgRows.lacksValues(e, toasted)).isTrue();
+    assertThatThrownBy(() -> PgRows.key(e, new Tuple(new byte[] {'t', 'n', 't', 't', 't'}, row.values())))
         .hasMessageContaining("replica identity");
+    assertThatThrownBy(() -> PgRows.data(e, toasted)).hasMessageContaining("unchanged TOAST value");
   }
 }

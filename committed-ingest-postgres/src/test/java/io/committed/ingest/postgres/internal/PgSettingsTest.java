@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.committed.api.ConfigException;
+import io.committed.ingest.sql.internal.SourceSection.OnPositionLost;
+import io.committed.ingest.sql.internal.TableName;
+import io.committed.ingest.sql.internal.TopicSpec;
 import io.committed.spi.PluginConfig;
 import io.committed.testkit.TestPluginConfig;
 import java.time.Duration;
@@ -38,7 +41,7 @@ class PgSettingsTest {
     assertThat(s.publication()).isEqualTo("committed_orders_1");
     assertThat(s.batchSize()).isEqualTo(10_000);
     assertThat(s.heartbeat()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(s.onSlotLost()).isEqualTo(PgSettings.OnSlotLost.PARK);
+    assertThat(s.onSlotLost()).isEqualTo(OnPositionLost.PARK);
     assertThat(s.dropSlotOnRemove()).isTrue();
     assertThat(s.initialSnapshot()).isTrue();
     TopicSpec t = s.topics().get(0);
@@ -74,7 +77,7 @@ class PgSettingsTest {
     assertThat(s.batchSize()).isEqualTo(500);
     assertThat(s.heartbeat()).isZero();
     assertThat(s.statusInterval()).isEqualTo(Duration.ofSeconds(2));
-    assertThat(s.onSlotLost()).isEqualTo(PgSettings.OnSlotLost.RESNAPSHOT);
+    assertThat(s.onSlotLost()).isEqualTo(OnPositionLost.RESNAPSHOT);
     assertThat(s.dropSlotOnRemove()).isFalse();
     assertThat(s.initialSnapshot()).isFalse();
     TopicSpec t = s.topics().get(0);
@@ -145,8 +148,8 @@ class PgSettingsTest {
   void defaultNamesAreValidSlotNames() {
     assertThat(PgSettings.defaultName("Orders.EU-1")).isEqualTo("committed_orders_eu_1");
     assertThat(PgSettings.defaultName("x".repeat(128))).hasSize(63);
-    assertThat(List.of(TableName.parse("a"), TableName.parse("s.a"))).containsExactly(new TableName("public", "a"),
+    assertThat(List.of(TableName.parse("a", "public"), TableName.parse("s.a", "public"))).containsExactly(new TableName("public", "a"),
         new TableName("s", "a"));
-    assertThat(TableName.parse("\"quoted\"")).isNull();
+    assertThat(TableName.parse("\"quoted\"", "public")).isNull();
   }
 }

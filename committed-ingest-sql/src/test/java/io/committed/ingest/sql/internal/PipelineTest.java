@@ -1,4 +1,4 @@
-package io.committed.ingest.postgres.internal;
+package io.committed.ingest.sql.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.committed.ingest.mysql.internal;
+package io.committed.ingest.sql.internal;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
@@ -11,20 +11,20 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The proposals in flight, in the order they were made (the log commits them in that order),
- * bounded in count and bytes so that a fast binlog cannot outrun the log. Tells the highest source
- * sequence whose proposal, and every one before it, is committed. Used by the ingest thread only
- * (proposals complete on the log's threads and wake {@link #awaitProgress}). The same as the
- * PostgreSQL ingestable's.
+ * bounded in count and bytes so that a fast source cannot outrun the log. Tells the highest source
+ * position (PostgreSQL's LSN, the binlog's sequence) whose proposal, and every one before it, is
+ * committed: only up to there may the source be acknowledged. Used by the ingest thread only
+ * (proposals complete on the log's threads and wake {@link #awaitProgress}).
  */
-final class Pipeline {
-  /** A proposal in flight; {@code lsn} (the source sequence) 0 for snapshot chunks. */
+public final class Pipeline {
+  /** A proposal in flight; {@code lsn} 0 for snapshot chunks, which acknowledge nothing. */
   private record Item(long lsn, long bytes, CompletableFuture<Long> future) {}
 
   /** The ingestable was asked to stop while it waited. */
-  static final class Stopped extends RuntimeException {
+  public static final class Stopped extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    Stopped() {
+    public Stopped() {
       super("stop requested", null, false, false);
     }
   }
@@ -40,13 +40,13 @@ final class Pipeline {
   private final Condition progressed = lock.newCondition();
   private boolean completedSinceWait;
 
-  Pipeline(int maxItems, long maxBytes, BooleanSupplier stop) {
+  public Pipeline(int maxItems, long maxBytes, BooleanSupplier stop) {
     this.maxItems = maxItems;
     this.maxBytes = maxBytes;
     this.stop = stop;
   }
 
-  void add(long lsn, long size, CompletableFuture<Long> future) {
+  public void add(long lsn, long size, CompletableFuture<Long> future) {
     items.add(new Item(lsn, size, future));
     bytes += size;
     proposals++;
@@ -69,7 +69,7 @@ final class Pipeline {
    *
    * @throws Stopped when the thread is interrupted (the ingestable is asked to stop)
    */
-  void awaitProgress(long nanos) {
+  public void awaitProgress(long nanos) {
     lock.lock();
     try {
       if (!completedSinceWait) {
@@ -84,20 +84,20 @@ final class Pipeline {
     }
   }
 
-  boolean isEmpty() {
+  public boolean isEmpty() {
     return items.isEmpty();
   }
 
-  boolean full() {
+  public boolean full() {
     return items.size() >= maxItems || bytes >= maxBytes;
   }
 
   /** The highest LSN committed with everything before it; 0 before any. */
-  long committedLsn() {
+  public long committedLsn() {
     return committedLsn;
   }
 
-  long proposals() {
+  public long proposals() {
     return proposals;
   }
 
@@ -106,14 +106,14 @@ final class Pipeline {
    *
    * @throws ProposalFailedException when one failed: the run must end
    */
-  void drain() {
+  public void drain() {
     while (!items.isEmpty() && items.peek().future().isDone()) {
       settle(items.poll());
     }
   }
 
   /** Waits until there is room, calling {@code keepAlive} at least every {@code every} while waiting. */
-  void awaitRoom(Runnable keepAlive, long everyMillis) {
+  public void awaitRoom(Runnable keepAlive, long everyMillis) {
     drain();
     while (full()) {
       awaitHead(keepAlive, everyMillis);
@@ -121,7 +121,7 @@ final class Pipeline {
   }
 
   /** Waits until every proposal is committed. */
-  void awaitAll(Runnable keepAlive, long everyMillis) {
+  public void awaitAll(Runnable keepAlive, long everyMillis) {
     drain();
     while (!items.isEmpty()) {
       awaitHead(keepAlive, everyMillis);
@@ -168,7 +168,7 @@ final class Pipeline {
   }
 
   /** A proposal failed; the supervisor restarts the ingestable from its committed position. */
-  static final class ProposalFailedException extends RuntimeException {
+  public static final class ProposalFailedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     ProposalFailedException(String message, Throwable cause) {

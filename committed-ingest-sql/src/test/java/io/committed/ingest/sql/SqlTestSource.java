@@ -1,0 +1,134 @@
+package io.committed.ingest.sql;
+
+import io.committed.CommittedLog;
+import io.committed.api.Entity;
+import io.committed.api.LogEntry;
+import io.committed.testkit.TestDatabases.Database;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A fresh database on a test server for one test, dropped on close, and the ingestable configs
+ * that capture from it (the password as a {@code ${VAR}} of {@link #environment}). Each source's
+ * tests extend it with what only that source has (slots, binlog settings).
+ */
+public abstract class SqlTestSource implements AutoCloseable {
+  /** The server the database is on. */
+  protected final Database server;
+  /** The database of this test. */
+  public final Database db;
+  private final String dialect;
+  private final String sourceSection;
+  private final String passwordVariable;
+
+  /**
+   * @param dialect the {@code [sql] dialect} of the configs
+   * @param sourceSection the name of the source's own section ({@code postgres}, {@code mysql})
+   * @param passwordVariable the variable the configs take the password from
+   */
+  protected SqlTestSource(Database server, String prefix, String dialect, String sourceSection,
+      String passwordVariable) throws SQLException {
+    this.server = server;
+    this.db = server.freshDatabase(prefix);
+    this.dialect = dialect;
+    this.sourceSection = sourceSection;
+    this.passwordVariable = passwordVariable;
+  }
+
+  /** The settings of the source's own section a test config starts with (short intervals). */
+  protected abstract String sourceDefaults(String ingestableId, String extraSource);
+
+  /** The connection string of this database as the server's user, its password as a variable. */
+  public String connectionString() {
+    return connectionString(server.user());
+  }
+
+  public String connectionString(String user) {
+    return db.jdbcUrl() + (db.jdbcUrl().contains("?") ? "&" : "?") + "user=" + user + "&password=${"
+        + passwordVariable + "}";
+  }
+
+  /** The variables the configs refer to. */
+  public Map<String, String> environment() {
+    return Map.of(passwordVariable, server.password());
+  }
+
+  /** A flat-form ingestable config. */
+  public String config(String id, String topic, String tables, String extraSql, String extraSource) {
+    return config(id, connectionString(), topic, tables, extraSql, extraSource);
+  }
+
+  public String config(String id, String connectionString, String topic, String tables, String extraSql,
+      String extraSource) {
+    return "[ingestable]\nname = \"" + id + "\"\ntype = \"sql\"\n"
+        + "[sql]\ndialect = \"" + dialect + "\"\ntopic = \"" + topic + "\"\nconnectionString = \"" + connectionString
+        + "\"\ntables = " + tables + "\n" + extraSql + "\n"
+        + "[sql." + sourceSection + "]\n" + sourceDefaults(id, extraSource) + extraSource + "\n";
+  }
+
+  public void sql(String... statements) throws SQLException {
+    db.execute(statements);
+  }
+
+  /** Runs statements in one transaction. */
+  public void transaction(String... statements) throws SQLException {
+    try (Connection c = db.connect(); Statement s = c.createStatement()) {
+      c.setAutoCommit(false);
+      for (String q : statements) {
+        s.execute(q);
+      }
+      c.commit();
+    }
+  }
+
+  @Override
+  public void close() throws SQLException {
+    server.dropDatabase(db);
+  }
+
+  /** Every entry of the log. */
+  public static List<LogEntry> all(CommittedLog log) {
+    List<LogEntry> out = new ArrayList<>();
+    while (true) {
+      List<LogEntry> page = log.read(out.size() + 1, 100_000);
+      if (page.isEmpty()) {
+        return out;
+      }
+      out.addAll(page);
+    }
+  }
+
+  /** The entries of the log that hold entities of {@code topic}. */
+  public static List<LogEntry> entries(CommittedLog log, String topic) {
+    List<LogEntry> out = new ArrayList<>();
+    for (LogEntry e : all(log)) {
+      if (e.entities().stream().anyMatch(x -> x.typeId().equals(topic))) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  /** The latest data per key of {@code topic}, folding upserts and deletes in log order. */
+  public static Map<String, String> fold(CommittedLog log, String topic) {
+    Map<String, String> state = new LinkedHashMap<>();
+    for (LogEntry e : all(log)) {
+      for (Entity x : e.entities()) {
+        if (!x.typeId().equals(topic)) {
+          continue;
+        }
+        if (x.delete()) {
+          state.remove(x.keyAsString());
+        } else {
+          state.put(x.keyAsString(), x.dataAsString());
+        }
+      }
+    }
+    return state;
+  }
+}
