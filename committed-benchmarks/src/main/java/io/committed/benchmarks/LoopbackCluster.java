@@ -8,12 +8,13 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.committed.testkit.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -92,17 +93,18 @@ final class LoopbackCluster implements AutoCloseable {
 
   /** The node that leads, waiting up to {@code timeout} for exactly one running node to lead. */
   CommittedLog leader(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      List<CommittedLog> leaders = logs.values().stream().filter(l -> l.status().role() == io.committed.NodeRole.LEADER).toList();
-      if (leaders.size() == 1) {
-        return leaders.get(0);
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("no single leader within " + timeout + ": " + statuses());
-      }
-      LockSupport.parkNanos(20_000_000);
+    AtomicReference<CommittedLog> leader = new AtomicReference<>();
+    try {
+      Await.until("a single leader", timeout, () -> {
+        List<CommittedLog> leaders = logs.values().stream()
+            .filter(l -> l.status().role() == io.committed.NodeRole.LEADER).toList();
+        leader.set(leaders.size() == 1 ? leaders.get(0) : null);
+        return leader.get() != null;
+      });
+    } catch (AssertionError e) {
+      throw new IllegalStateException("no single leader within " + timeout + ": " + statuses(), e);
     }
+    return leader.get();
   }
 
   /** A node that does not lead at the moment. */

@@ -4,6 +4,7 @@ import io.committed.Committed;
 import io.committed.CommittedLog;
 import io.committed.LogReader;
 import io.committed.api.LogEntry;
+import io.committed.testkit.Await;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -12,7 +13,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * End-to-end PostgreSQL change data capture into the in-memory engine (or, with {@code --raft}, into
@@ -130,11 +130,7 @@ public final class PostgresIngestBenchmark {
           .withSlotName(slot).withSlotOption("proto_version", "1")
           .withSlotOption("publication_names", "committed_backlog").start();
       while (seen < rows) {
-        java.nio.ByteBuffer b = stream.readPending();
-        if (b == null) {
-          LockSupport.parkNanos(100_000);
-          continue;
-        }
+        java.nio.ByteBuffer b = stream.read(); // blocks until the server sends the next message
         if (io.committed.ingest.postgres.internal.PgOutput.decode(b)
             instanceof io.committed.ingest.postgres.internal.PgOutput.Insert) {
           seen++;
@@ -158,9 +154,8 @@ public final class PostgresIngestBenchmark {
       CommittedLog log = target.log();
       log.types().define("live", "[type]\nname = \"live\"");
       log.ingestables().define("live", config("live", slot, ""));
-      while (!log.ingest().status("live").reported().map(r -> r.phase().equals("streaming")).orElse(false)) {
-        LockSupport.parkNanos(1_000_000);
-      }
+      Await.until("ingestable 'live' streaming", Duration.ofMinutes(2),
+          () -> log.ingest().status("live").reported().map(r -> r.phase().equals("streaming")).orElse(false));
       long from = log.lastIndex() + 1;
       AtomicBoolean done = new AtomicBoolean();
       Thread tail = new Thread(() -> {
@@ -234,26 +229,22 @@ public final class PostgresIngestBenchmark {
     long deadline = System.nanoTime() + timeout.toNanos();
     long entries = 0;
     long seen = 0;
-    long next = 1;
-    while (seen < rows) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("only " + seen + " rows arrived within " + timeout);
-      }
-      var page = log.read(next, 10_000);
-      if (page.isEmpty()) {
-        LockSupport.parkNanos(1_000_000);
-        continue;
-      }
-      for (LogEntry e : page) {
-        if (e.entities().get(0).typeId().equals(topic)) {
-          if (entries == 0) {
-            firstEntryAt = System.nanoTime();
+    try (LogReader reader = log.reader(1)) {
+      while (seen < rows) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new IllegalStateException("only " + seen + " rows arrived within " + timeout);
+        }
+        for (LogEntry e : reader.poll(10_000, Duration.ofNanos(left))) {
+          if (e.entities().get(0).typeId().equals(topic)) {
+            if (entries == 0) {
+              firstEntryAt = System.nanoTime();
+            }
+            entries++;
+            seen += e.entities().size();
           }
-          entries++;
-          seen += e.entities().size();
         }
       }
-      next = page.get(page.size() - 1).index() + 1;
     }
     return entries;
   }

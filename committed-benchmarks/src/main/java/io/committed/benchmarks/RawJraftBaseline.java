@@ -11,11 +11,13 @@ import com.alipay.sofa.jraft.entity.Task;
 import com.alipay.sofa.jraft.option.NodeOptions;
 import com.alipay.sofa.jraft.rpc.RaftRpcServerFactory;
 import com.alipay.sofa.jraft.util.Endpoint;
+import io.committed.testkit.Await;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -68,18 +70,14 @@ final class RawJraftBaseline {
         s.start(true);
         services.add(s);
       }
-      Node leader = null;
-      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (leader == null && System.nanoTime() < until) {
-        for (RaftGroupService s : services) {
-          if (s.getRaftNode().isLeader()) {
-            leader = s.getRaftNode();
-          }
-        }
-        Thread.sleep(10);
-      }
-      if (leader == null) {
-        throw new IllegalStateException("no leader among the baseline's raw JRaft nodes");
+      Node leader;
+      try {
+        Await.until("a leader among the baseline's raw JRaft nodes", Duration.ofSeconds(30),
+            () -> services.stream().anyMatch(s -> s.getRaftNode().isLeader()));
+        leader = services.stream().map(RaftGroupService::getRaftNode).filter(Node::isLeader).findFirst()
+            .orElseThrow(() -> new IllegalStateException("the baseline's leader stepped down at once"));
+      } catch (AssertionError e) {
+        throw new IllegalStateException("no leader among the baseline's raw JRaft nodes", e);
       }
       byte[] data = new byte[size];
       new Random(size).nextBytes(data);
