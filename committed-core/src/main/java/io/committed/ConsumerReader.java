@@ -42,6 +42,9 @@ public interface ConsumerReader extends AutoCloseable {
   /** The index of the last entry this reader delivered, or its acknowledged index before any. */
   long delivered();
 
+  /** The index the next {@link #poll} reads from (past skipped entries of other types). */
+  long position();
+
   /** Stops the reader without acknowledging; a thread blocked in {@link #poll} returns. Idempotent. */
   @Override
   void close();

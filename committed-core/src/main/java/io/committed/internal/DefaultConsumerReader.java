@@ -117,6 +117,11 @@ final class DefaultConsumerReader implements ConsumerReader {
     return delivered;
   }
 
+  @Override
+  public long position() {
+    return position;
+  }
+
   private void checkOpen() {
     if (closed || signal.closed()) {
       throw new LogClosedException(closed ? "reader of consumer '" + name + "' is closed" : "log is closed");
