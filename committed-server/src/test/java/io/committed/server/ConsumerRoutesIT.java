@@ -88,6 +88,24 @@ class ConsumerRoutesIT {
   }
 
   @Test
+  void aConsumerCreatedElsewhereIsPolledWithoutAPostAndUnackedEntriesComeAgain() {
+    write("order", "o1");
+    write("order", "o2");
+    // created through the Java API (as another node, or this node before a restart, would have)
+    node.server().log().consumers().open("made", java.util.Set.of("order")).close();
+    assertThat(keys(api.get("/v1/consumer/made/poll").expect(200).json())).containsExactly("o1", "o2");
+    api.postJson("/v1/consumer/made/ack", "{\"index\": 1}").expect(200);
+    assertThat(api.get("/v1/consumer/made").expect(200).json().get("readerOpen").asBoolean()).isTrue();
+    // deleted, and created again from index 2 through Java: the next poll opens a reader there
+    api.delete("/v1/consumer/made").expect(204);
+    node.server().log().consumers().open("made", java.util.Set.of("order"), io.committed.ConsumerStart.at(2)).close();
+    assertThat(keys(api.get("/v1/consumer/made/poll").expect(200).json())).containsExactly("o2");
+    // deleted through Java while the node's reader is open: the route drops its stale reader
+    node.server().log().consumers().delete("made");
+    api.get("/v1/consumer/made/poll").expectError(404, "not_found");
+  }
+
+  @Test
   void badRequestsAndDelete() {
     api.get("/v1/consumer/nobody").expectError(404, "not_found");
     api.get("/v1/consumer/nobody/poll").expectError(404, "not_found");

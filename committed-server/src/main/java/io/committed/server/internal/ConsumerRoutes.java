@@ -145,12 +145,16 @@ final class ConsumerRoutes {
 
   /** The node's reader of an existing consumer, opened on first use (after a restart, or on another node). */
   private Held held(String name) {
+    java.util.Optional<ConsumerStatus> status = node.log().consumers().status(name);
     Held held = readers.get(name);
-    if (held != null) {
+    if (held != null && status.isPresent() && status.get().readerOpen()) {
       return held;
     }
-    ConsumerStatus s = node.log().consumers().status(name)
-        .orElseThrow(() -> new NotFoundException("consumer '" + name + "' does not exist"));
+    if (held != null) {
+      readers.remove(name, held); // closed or deleted through the Java API meanwhile
+      held.reader().close();
+    }
+    ConsumerStatus s = status.orElseThrow(() -> new NotFoundException("consumer '" + name + "' does not exist"));
     synchronized (readers) {
       held = readers.get(name);
       if (held == null) {
