@@ -106,6 +106,19 @@ class ConsumerRoutesIT {
   }
 
   @Test
+  void aWaitingPollAnswersWhenTheNodeStops() throws Exception {
+    api.postJson("/v1/consumer/c", "{}").expect(201);
+    CompletableFuture<ApiClient.Response> polled =
+        CompletableFuture.supplyAsync(() -> api.get("/v1/consumer/c/poll?wait=60"));
+    org.awaitility.Awaitility.await().atMost(10, TimeUnit.SECONDS)
+        .until(() -> api.get("/v1/consumer/c/poll").status() == 409); // the long poll is waiting
+    long start = System.nanoTime();
+    node.close();
+    polled.get(20, TimeUnit.SECONDS).expectError(503, "shutting_down");
+    assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(15));
+  }
+
+  @Test
   void badRequestsAndDelete() {
     api.get("/v1/consumer/nobody").expectError(404, "not_found");
     api.get("/v1/consumer/nobody/poll").expectError(404, "not_found");

@@ -46,6 +46,7 @@ final class ConsumerRoutes {
 
   ConsumerRoutes(NodeContext node) {
     this.node = node;
+    node.onStopping(() -> readers.values().forEach(h -> h.reader().close())); // waiting polls answer
   }
 
   List<Route> routes() {
@@ -175,7 +176,13 @@ final class ConsumerRoutes {
           Map.of("name", name));
     }
     try {
-      List<LogEntry> entries = held.reader().poll(max, Duration.ofSeconds(wait));
+      List<LogEntry> entries;
+      try {
+        entries = held.reader().poll(max, Duration.ofSeconds(wait));
+      } catch (io.committed.api.LogClosedException e) {
+        readers.remove(name, held);
+        throw e;
+      }
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       try (JsonGenerator g = ProposalCodec.generator(out)) {
         g.writeStartObject();
