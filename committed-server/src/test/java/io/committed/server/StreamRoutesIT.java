@@ -166,6 +166,38 @@ class StreamRoutesIT {
   }
 
   @Test
+  void aClientThatStopsReadingHoldsBackOnlyItsOwnStreamAndIsCutOff() throws Exception {
+    node.close();
+    node = TestNode.start(java.util.Map.of("COMMITTED_HTTP_READ_TIMEOUT", "2s"));
+    api = node.client();
+    api.postToml("/v1/type/order", "[type]\nname = \"order\"\n").expect(200);
+    String big = "{\"pad\":\"" + "x".repeat(20_000) + "\"}";
+    try (java.net.Socket slow = new java.net.Socket()) {
+      slow.setReceiveBufferSize(1024);
+      slow.connect(new java.net.InetSocketAddress(node.server().uri().getHost(), node.server().uri().getPort()));
+      slow.getOutputStream().write(("GET /v1/proposal/stream?from=1 HTTP/1.1\r\nHost: test\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      slow.getOutputStream().flush(); // and never reads
+      for (int i = 0; i < 500; i++) { // 10 MB, more than the socket buffers hold
+        node.server().log().proposeAndWait(io.committed.api.Proposal.of(io.committed.api.Entity.upsert("order",
+            "k" + i, big)));
+      }
+      // the blocked write fails after the write timeout (2 s here) and the slow stream's handler ends
+      await().atMost(Duration.ofSeconds(30)).until(() -> countStreams(api.get("/metrics").text()) == 1);
+      // and the node serves other clients as before
+      try (Sse fast = open("?from=500", null)) {
+        assertThat(fast.next().id()).isEqualTo("500");
+      }
+    }
+  }
+
+  private static long countStreams(String metrics) {
+    return metrics.lines().filter(l -> l.startsWith("committed_http_requests_seconds_count")
+        && l.contains("route=\"/v1/proposal/stream\"")).mapToLong(l -> (long) Double.parseDouble(
+            l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
+  @Test
   void aStreamEndsCleanlyWhenTheNodeStops() throws Exception {
     Sse s = open("", null);
     long start = System.nanoTime();
