@@ -20,8 +20,9 @@ public interface Consumers {
 
   /**
    * Opens a reader of consumer {@code name}, creating the consumer from {@code start} when it does
-   * not exist yet (replicated: it waits until the creation is committed). An existing consumer
-   * resumes after its acknowledged index; {@code start} is then ignored.
+   * not exist yet. Replicated in both cases: it waits until the open is committed, so the reader
+   * starts after every acknowledgement committed before, whichever node made it. An existing
+   * consumer resumes after its acknowledged index; {@code start} is then ignored.
    *
    * @param name 1 to 128 characters of letters, digits, {@code .}, {@code _} and {@code -}
    * @param types the type ids to receive; empty for every type. An existing consumer must have

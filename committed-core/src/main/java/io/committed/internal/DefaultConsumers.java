@@ -52,10 +52,9 @@ final class DefaultConsumers implements Consumers {
           + "' is already open on this node: close it first");
     }
     try {
-      Optional<StateView.ConsumerPosition> existing = log.state().consumer(name);
-      long from = existing.isPresent() && existing.get().types().equals(sorted)
-          ? existing.get().acknowledged()
-          : log.await(new Command.OpenConsumer(name, sorted, acknowledged));
+      // always through the log, also for an existing consumer: the answer is its acknowledged index
+      // in log order, after every ack committed before, even when this node's state lags behind
+      long from = log.await(new Command.OpenConsumer(name, sorted, acknowledged));
       reader.startAfter(from);
       return reader;
     } catch (RuntimeException e) {

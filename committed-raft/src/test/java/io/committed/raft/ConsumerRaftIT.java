@@ -70,6 +70,14 @@ class ConsumerRaftIT {
     assertThat(indexes(drain(first))).isEqualTo(written);
     first.ack(written.get(5));
     first.close();
+    // at once on the other nodes, without waiting for them to apply the ack: the open goes through the log
+    for (int id = 1; id <= 3; id++) {
+      if (id != follower) {
+        try (ConsumerReader r = cluster.log(id).consumers().open("billing", Set.of(TYPE))) {
+          assertThat(r.poll(1, Duration.ZERO)).extracting(LogEntry::index).containsExactly(written.get(6));
+        }
+      }
+    }
     for (CommittedLog l : cluster.running().values()) {
       await().atMost(Duration.ofSeconds(30)).until(() -> l.consumers().status("billing").orElseThrow()
           .acknowledged() == written.get(5));
