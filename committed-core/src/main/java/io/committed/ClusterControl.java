@@ -1,5 +1,6 @@
 package io.committed;
 
+import io.committed.api.MembershipException;
 import java.util.SortedMap;
 
 /**

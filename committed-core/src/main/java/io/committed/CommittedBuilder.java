@@ -1,6 +1,7 @@
 package io.committed;
 
 import io.committed.api.ConfigException;
+import io.committed.api.HostPort;
 import io.committed.engine.EngineConfig;
 import io.committed.engine.LogEngine;
 import io.committed.engine.LogEngineFactory;
@@ -35,7 +36,6 @@ import java.util.regex.Pattern;
  */
 public final class CommittedBuilder {
   private static final Pattern GROUP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-]{0,63}");
-  private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}");
 
   private String groupId = "committed";
   private int nodeId = 1;
@@ -44,6 +44,8 @@ public final class CommittedBuilder {
   private boolean inMemory;
   private String engine;
   private final Map<String, String> engineOptions = new HashMap<>();
+  /** The setting that set each engine option, for error messages: {@code join} or {@code engineOption(join)}. */
+  private final Map<String, String> engineOptionSetters = new TreeMap<>();
   private int maxProposalBytes = 16 * 1024 * 1024;
   private long maxTransactionBytes = 256L * 1024 * 1024;
   private int maxInFlight = 4096;
@@ -132,15 +134,18 @@ public final class CommittedBuilder {
       if (address.endsWith("/")) {
         address = address.substring(0, address.length() - 1);
       }
-      if (!ADDRESS.matcher(address).matches()) {
-        throw new ConfigException("peers", "peers address of node " + e.getKey() + " must be host:port, was '"
-            + e.getValue() + "'");
+      HostPort parsed;
+      try {
+        parsed = HostPort.parse(address);
+      } catch (IllegalArgumentException bad) {
+        throw new ConfigException("peers", "peers address of node " + e.getKey() + " must be host:port: "
+            + bad.getMessage());
       }
-      int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
-      if (port < 1 || port > 65535) {
-        throw new ConfigException("peers", "peers address of node " + e.getKey() + " has port " + port);
+      if (parsed.port() == 0) {
+        throw new ConfigException("peers", "peers address of node " + e.getKey() + " has port 0, which peers cannot"
+            + " reach: '" + e.getValue() + "'");
       }
-      checked.put(e.getKey(), address);
+      checked.put(e.getKey(), parsed.toString());
     }
     this.peers.clear();
     this.peers.putAll(checked);
@@ -156,7 +161,12 @@ public final class CommittedBuilder {
     return this;
   }
 
-  /** Use the in-memory single-node engine instead of one found on the class path. */
+  /**
+   * Use the in-memory single-node engine instead of one found on the class path. It keeps no
+   * files, has no peers and reads no engine options: {@link #start()} refuses it together with
+   * {@link #dataDir}, {@link #peers}, {@link #engine} or an engine option (the raft settings
+   * included) rather than ignore them.
+   */
   public CommittedBuilder inMemory() {
     this.inMemory = true;
     return this;
@@ -174,13 +184,82 @@ public final class CommittedBuilder {
     return this;
   }
 
-  /** An engine-specific setting; each engine documents the ones it reads. */
+  /**
+   * An engine-specific setting; each engine documents the ones it reads. The raft settings that
+   * users commonly set have typed setters ({@link #join}, {@link #electionTimeout},
+   * {@link #snapshotInterval}, {@link #listenAddress}) that set the same options; the last call
+   * for a key wins.
+   */
   public CommittedBuilder engineOption(String key, String value) {
     if (key == null || key.isBlank() || value == null) {
       throw new ConfigException("engineOption", "engineOption needs a key and a value, got " + key + "=" + value);
     }
+    return option(key, value, "engineOption(" + key + ")");
+  }
+
+  private CommittedBuilder option(String key, String value, String setter) {
     engineOptions.put(key, value);
+    engineOptionSetters.put(key, setter);
     return this;
+  }
+
+  /**
+   * Raft: true for a node started to join an existing group (default false). It starts with no
+   * members and waits to be added with {@link ClusterControl#addLearner}; {@link #peers} still
+   * gives its own address. Sets the raft engine's {@code join} option.
+   */
+  public CommittedBuilder join(boolean join) {
+    return option("join", String.valueOf(join), "join");
+  }
+
+  /**
+   * Raft: how long followers wait for the leader before electing a new one, 100 ms to 1 minute in
+   * whole milliseconds (default 1 s). Sets the raft engine's {@code electionTimeoutMs} option.
+   */
+  public CommittedBuilder electionTimeout(Duration timeout) {
+    if (timeout == null || timeout.compareTo(Duration.ofMillis(100)) < 0 || timeout.compareTo(Duration.ofMinutes(1)) > 0
+        || timeout.toNanos() % 1_000_000 != 0) {
+      throw new ConfigException("electionTimeout", "electionTimeout must be whole milliseconds from 100 ms to 1 minute,"
+          + " was " + timeout);
+    }
+    return option("electionTimeoutMs", String.valueOf(timeout.toMillis()), "electionTimeout");
+  }
+
+  /**
+   * Raft: how often a snapshot is taken, letting the raft log be trimmed; 1 second to 1 day in
+   * whole seconds (default 5 minutes). Sets the raft engine's {@code snapshotIntervalSeconds} option.
+   */
+  public CommittedBuilder snapshotInterval(Duration interval) {
+    if (interval == null || interval.compareTo(Duration.ofSeconds(1)) < 0 || interval.compareTo(Duration.ofDays(1)) > 0
+        || interval.getNano() != 0) {
+      throw new ConfigException("snapshotInterval", "snapshotInterval must be whole seconds from 1 second to 1 day,"
+          + " was " + interval);
+    }
+    return option("snapshotIntervalSeconds", String.valueOf(interval.getSeconds()), "snapshotInterval");
+  }
+
+  /**
+   * Raft: the address the replication server binds when it differs from the one its peers use
+   * (behind NAT or a proxy); by default it binds this node's address in {@link #peers}. Sets the
+   * raft engine's {@code listenAddress} option.
+   */
+  public CommittedBuilder listenAddress(HostPort address) {
+    if (address == null || address.port() == 0) {
+      throw new ConfigException("listenAddress", "listenAddress must be host:port with a port from 1 to 65535, was "
+          + address);
+    }
+    return option("listenAddress", address.toString(), "listenAddress");
+  }
+
+  /** {@link #listenAddress(HostPort)} from its text, {@code host:port} or {@code [ipv6]:port}. */
+  public CommittedBuilder listenAddress(String address) {
+    HostPort parsed;
+    try {
+      parsed = HostPort.parse(address);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("listenAddress", "listenAddress must be host:port: " + e.getMessage());
+    }
+    return listenAddress(parsed);
   }
 
   /** The largest encoded proposal accepted, in bytes (default 16 MiB). */
@@ -339,6 +418,24 @@ public final class CommittedBuilder {
    * @throws io.committed.api.CommittedException when the engine cannot start
    */
   public CommittedLog start() {
+    if (inMemory) {
+      List<String> conflicting = new ArrayList<>();
+      if (dataDir != null) {
+        conflicting.add("dataDir");
+      }
+      if (!peers.isEmpty()) {
+        conflicting.add("peers");
+      }
+      if (engine != null) {
+        conflicting.add("engine");
+      }
+      conflicting.addAll(engineOptionSetters.values());
+      if (!conflicting.isEmpty()) {
+        throw new ConfigException("inMemory", "inMemory() cannot be combined with " + String.join(", ", conflicting)
+            + ": the in-memory engine keeps no files, has a single node and reads no engine options; remove "
+            + (conflicting.size() == 1 ? "it" : "them") + " or drop inMemory()");
+      }
+    }
     if (!peers.isEmpty() && !peers.containsKey(nodeId)) {
       throw new ConfigException("peers", "peers " + peers + " does not list this node (nodeId " + nodeId + ")");
     }

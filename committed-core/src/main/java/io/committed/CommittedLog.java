@@ -2,6 +2,7 @@ package io.committed;
 
 import io.committed.api.CommittedException;
 import io.committed.api.LogEntry;
+import io.committed.api.MembershipException;
 import io.committed.api.Proposal;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -16,9 +16,10 @@ public interface LogReader extends AutoCloseable {
    * or an empty list when {@code timeout} passes first.
    *
    * @throws io.committed.api.LogClosedException when the log or this reader is closed
-   * @throws InterruptedException when the thread is interrupted while waiting
+   * @throws io.committed.api.OperationInterruptedException when the thread is interrupted while
+   *     waiting (its interrupt status is set again)
    */
-  List<LogEntry> poll(int maxEntries, Duration timeout) throws InterruptedException;
+  List<LogEntry> poll(int maxEntries, Duration timeout);
 
   /** The index the next {@link #poll} starts from. */
   long position();

@@ -19,13 +19,17 @@ public interface SyncControl {
   /**
    * Waits until the syncable has delivered every entry up to {@code index} (skipping those not of
    * its types, and dead letters): read-your-writes for a projection. On the leader this follows the
-   * worker; elsewhere, the replicated checkpoint.
+   * worker; elsewhere, the replicated checkpoint. The caller is woken when the syncable gets there,
+   * not by polling.
    *
    * @return true when it got there, false when {@code timeout} passed first
-   * @throws io.committed.api.NotFoundException when no syncable has that id
-   * @throws InterruptedException when the thread is interrupted while waiting
+   * @throws io.committed.api.NotFoundException when no syncable has that id, or it is removed while
+   *     waiting
+   * @throws io.committed.api.LogClosedException when the log is closed while waiting
+   * @throws io.committed.api.OperationInterruptedException when the thread is interrupted while
+   *     waiting (its interrupt status is set again)
    */
-  boolean awaitSynced(String syncableId, long index, java.time.Duration timeout) throws InterruptedException;
+  boolean awaitSynced(String syncableId, long index, java.time.Duration timeout);
 
   /**
    * The syncable's dead letters (entries the target refused), oldest first.

@@ -1,17 +1,16 @@
 package io.committed;
 
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
  * A syncable's progress. {@code lastSyncedIndex}, {@code workerState}, {@code stuckSince} and
  * {@code lastError} are known only on the node that runs the worker (the leader); elsewhere the
- * worker state is {@code not-running-here} and they reflect the replicated checkpoint.
+ * worker state is {@link WorkerState#NOT_RUNNING_HERE} and they reflect the replicated checkpoint.
  *
  * @param syncableId the syncable
- * @param workerState {@code starting}, {@code running}, {@code idle} (caught up, waiting for
- *     entries), {@code retrying} (after a transient failure), {@code isolating} (finding a bad
- *     entry), {@code stopped} or {@code not-running-here}
+ * @param workerState what the worker is doing
  * @param checkpointIndex the replicated checkpoint: entries up to it are synced
  * @param lastSyncedIndex the last index the worker delivered (at least the checkpoint)
  * @param headIndex the last index in the log
@@ -25,7 +24,7 @@ import java.util.Optional;
  */
 public record SyncableStatus(
     String syncableId,
-    String workerState,
+    WorkerState workerState,
     long checkpointIndex,
     long lastSyncedIndex,
     long headIndex,
@@ -35,4 +34,28 @@ public record SyncableStatus(
     int consecutiveFailures,
     Optional<String> lastError,
     int deadLetters,
-    int acknowledgedDeadLetters) {}
+    int acknowledgedDeadLetters) {
+
+  /** What a syncable's worker is doing. */
+  public enum WorkerState {
+    /** Opening the syncable (connecting to its target). */
+    STARTING,
+    /** Delivering entries. */
+    RUNNING,
+    /** Caught up, waiting for new entries. */
+    IDLE,
+    /** Waiting to retry after a transient failure. */
+    RETRYING,
+    /** Delivering a refused batch one entry at a time, to find the bad entry. */
+    ISOLATING,
+    /** Stopped (its config changed or was removed, or the log is closing). */
+    STOPPED,
+    /** The worker runs on the leader, not on this node. */
+    NOT_RUNNING_HERE;
+
+    /** The state as the REST API spells it: {@code idle}, {@code not-running-here}, ... */
+    public String wireName() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+  }
+}

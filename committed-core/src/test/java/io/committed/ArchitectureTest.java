@@ -72,6 +72,37 @@ class ArchitectureTest {
         .should(EXPOSE_ONLY_PUBLIC_TYPES).check(CLASSES);
   }
 
+  private static final ArchCondition<JavaClass> THROW_NOTHING_CHECKED =
+      new ArchCondition<>("declare no checked exceptions on public methods") {
+        @Override
+        public void check(JavaClass c, ConditionEvents events) {
+          for (JavaCodeUnit m : c.getCodeUnits()) {
+            if (!m.getModifiers().contains(JavaModifier.PUBLIC)) {
+              continue;
+            }
+            m.getThrowsClause().getTypes().stream()
+                .filter(t -> !t.isAssignableTo(RuntimeException.class) && !t.isAssignableTo(Error.class))
+                .forEach(t -> events.add(SimpleConditionEvent.violated(c, m.getFullName() + " throws " + t.getName())));
+          }
+        }
+      };
+
+  /** What applications call throws unchecked exceptions only (SPIs that users implement may declare more). */
+  @Test
+  void theFacadeThrowsNothingChecked() {
+    classes().that().resideInAnyPackage("io.committed", "io.committed.api").and().arePublic()
+        .should(THROW_NOTHING_CHECKED).check(CLASSES);
+  }
+
+  /** STYLE.md guideline 6: an optional capability is an interface of its own, not a default method that throws. */
+  @Test
+  void noPublicTypeThrowsUnsupportedOperation() {
+    noClasses().that().resideInAnyPackage(PUBLIC_PACKAGES.toArray(String[]::new))
+        .should().callConstructor(UnsupportedOperationException.class)
+        .orShould().callConstructor(UnsupportedOperationException.class, String.class)
+        .check(CLASSES);
+  }
+
   @Test
   void apiAndSpiDependOnlyOnTheJdk() {
     classes().that().resideInAnyPackage("io.committed.api", "io.committed.spi")

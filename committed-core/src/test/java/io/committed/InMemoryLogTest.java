@@ -1,11 +1,13 @@
 package io.committed;
 
+import io.committed.api.MembershipException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.committed.api.Entity;
 import io.committed.api.LogClosedException;
 import io.committed.api.LogEntry;
+import io.committed.api.OperationInterruptedException;
 import io.committed.api.Proposal;
 import io.committed.api.ProposalRejectedException;
 import io.committed.api.ProposalRejectedException.Reason;
@@ -65,7 +67,7 @@ class InMemoryLogTest {
     assertThatThrownBy(() -> log.cluster().remove(1)).isInstanceOf(MembershipException.class);
     assertThatThrownBy(() -> log.cluster().addLearner(2, "no-port"))
         .isInstanceOfSatisfying(MembershipException.class,
-            e -> assertThat(e.apiCode()).isEqualTo("invalid"));
+            e -> assertThat(e.code()).isEqualTo(MembershipException.Code.INVALID));
   }
 
   @Test
@@ -84,16 +86,38 @@ class InMemoryLogTest {
   void readerWakesOnNewEntries() throws Exception {
     try (LogReader reader = log.reader(1)) {
       assertThat(reader.poll(10, Duration.ZERO)).isEmpty();
-      CompletableFuture<List<LogEntry>> polled = CompletableFuture.supplyAsync(() -> {
-        try {
-          return reader.poll(10, Duration.ofSeconds(30));
-        } catch (InterruptedException e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      CompletableFuture<List<LogEntry>> polled = CompletableFuture.supplyAsync(() -> reader.poll(10,
+          Duration.ofSeconds(30)));
       log.proposeAndWait(Proposal.of(Entity.upsert("simple", "k", "{}")));
       assertThat(polled.get()).extracting(LogEntry::index).containsExactly(1L);
       assertThat(reader.position()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void theSingleNodeLeadsWhileRunningAndIsStoppedOnceClosed() {
+    LogStatus running = log.status();
+    assertThat(running.role()).isEqualTo(NodeRole.LEADER);
+    assertThat(running.leaderId()).hasValue(1);
+    log.close();
+    LogStatus closed = log.status();
+    assertThat(closed.role()).isEqualTo(NodeRole.STOPPED);
+    assertThat(closed.leaderId()).isEmpty();
+    assertThat(closed.leaderAddress()).isEmpty();
+  }
+
+  @Test
+  void anInterruptedPollThrowsUncheckedAndKeepsTheInterrupt() {
+    try (LogReader reader = log.reader(1)) {
+      Thread.currentThread().interrupt();
+      try {
+        assertThatThrownBy(() -> reader.poll(10, Duration.ofSeconds(30)))
+            .isInstanceOf(OperationInterruptedException.class)
+            .satisfies(e -> assertThat(((OperationInterruptedException) e).outcomeUnknown()).isFalse());
+        assertThat(Thread.currentThread().isInterrupted()).as("the interrupt status is set again").isTrue();
+      } finally {
+        Thread.interrupted();
+      }
     }
   }
 

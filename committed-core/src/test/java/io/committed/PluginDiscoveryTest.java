@@ -37,7 +37,7 @@ class PluginDiscoveryTest {
           assertThat(log.sync().status("rec1").checkpointIndex()).isEqualTo(3));
       SyncableStatus status = log.sync().status("rec1");
       assertThat(status.caughtUp()).isTrue();
-      assertThat(status.workerState()).isEqualTo("idle");
+      assertThat(status.workerState()).isEqualTo(io.committed.SyncableStatus.WorkerState.IDLE);
     }
   }
 

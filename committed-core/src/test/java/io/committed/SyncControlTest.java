@@ -6,8 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.committed.api.CommittedException;
 import io.committed.api.Entity;
+import io.committed.api.LogClosedException;
 import io.committed.api.LogEntry;
 import io.committed.api.NotFoundException;
+import io.committed.api.OperationInterruptedException;
 import io.committed.api.Proposal;
 import io.committed.spi.PermanentSyncException;
 import io.committed.spi.RebuildableSyncable;
@@ -17,7 +19,10 @@ import io.committed.spi.SyncableFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -30,6 +35,8 @@ class SyncControlTest {
     final Set<String> refused = ConcurrentHashMap.newKeySet();
     final List<Long> synced = new CopyOnWriteArrayList<>();
     final AtomicInteger resets = new AtomicInteger();
+    /** When set, deliveries wait for it to open. */
+    volatile CountDownLatch gate;
 
     @Override
     public String kind() {
@@ -46,7 +53,11 @@ class SyncControlTest {
         }
 
         @Override
-        public void sync(List<LogEntry> batch) {
+        public void sync(List<LogEntry> batch) throws InterruptedException {
+          CountDownLatch g = gate;
+          if (g != null) {
+            g.await();
+          }
           for (LogEntry e : batch) {
             if (refused.contains(e.entities().get(0).keyAsString())) {
               throw new PermanentSyncException("value too long for column");
@@ -145,5 +156,62 @@ class SyncControlTest {
     log.syncables().define("s", "[syncable]\ntype = \"picky\"\n[picky]\ntopic = \"t\"");
     await().atMost(Duration.ofSeconds(10)).until(() -> target.synced.size() == 4);
     assertThat(target.synced).containsExactly(1L, 2L, 1L, 2L);
+  }
+
+  @Test
+  void anInterruptedAwaitSyncedThrowsUncheckedAndKeepsTheInterrupt() {
+    Thread.currentThread().interrupt();
+    try {
+      assertThatThrownBy(() -> log.sync().awaitSynced("s", 100, Duration.ofSeconds(30)))
+          .isInstanceOf(OperationInterruptedException.class).hasMessageContaining("syncable 's'");
+      assertThat(Thread.currentThread().isInterrupted()).as("the interrupt status is set again").isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+  }
+
+  private CompletableFuture<Boolean> awaitSyncedAsync(long index, Duration timeout) {
+    return CompletableFuture.supplyAsync(() -> log.sync().awaitSynced("s", index, timeout));
+  }
+
+  @Test
+  void awaitSyncedReturnsAsSoonAsTheWorkerDeliversLongBeforeItsTimeout() throws Exception {
+    CountDownLatch gate = new CountDownLatch(1);
+    target.gate = gate;
+    write("a", "b");
+    CompletableFuture<Boolean> synced = awaitSyncedAsync(2, Duration.ofMinutes(10));
+    await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> !synced.isDone());
+
+    gate.countDown();
+    assertThat(synced.get(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(target.synced).contains(2L);
+  }
+
+  @Test
+  void awaitSyncedAnswersFalseOnceItsTimeoutPasses() {
+    target.gate = new CountDownLatch(1);
+    write("a");
+    long started = System.nanoTime();
+    try {
+      assertThat(log.sync().awaitSynced("s", 1, Duration.ofMillis(300))).isFalse();
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    } finally {
+      target.gate.countDown();
+    }
+  }
+
+  @Test
+  void awaitSyncedFailsWhenItsSyncableIsRemovedOrTheLogCloses() throws Exception {
+    write("a");
+    CompletableFuture<Boolean> removed = awaitSyncedAsync(5, Duration.ofMinutes(10)); // entry 5 never comes
+    await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(5)).until(() -> !removed.isDone());
+    log.syncables().remove("s");
+    assertThatThrownBy(() -> removed.get(10, TimeUnit.SECONDS)).cause().isInstanceOf(NotFoundException.class);
+
+    log.syncables().define("s", "[syncable]\ntype = \"picky\"\n[picky]\ntopic = \"t\"");
+    CompletableFuture<Boolean> closing = awaitSyncedAsync(5, Duration.ofMinutes(10));
+    await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(5)).until(() -> !closing.isDone());
+    log.close();
+    assertThatThrownBy(() -> closing.get(10, TimeUnit.SECONDS)).cause().isInstanceOf(LogClosedException.class);
   }
 }

@@ -10,6 +10,9 @@ package io.committed.api;
  *   <li>{@link ConfigException}: a config document or builder setting is wrong.
  *   <li>{@link NotFoundException}: the named config, version or syncable does not exist.
  *   <li>{@link LogClosedException}: the log was closed.
+ *   <li>{@link MembershipException}: the group refused a membership change; its code says why.
+ *   <li>{@link OperationInterruptedException}: the calling thread was interrupted while it waited;
+ *       its interrupt status is set again.
  * </ul>
  */
 public class CommittedException extends RuntimeException {

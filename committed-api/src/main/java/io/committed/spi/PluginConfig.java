@@ -40,6 +40,16 @@ public interface PluginConfig {
    */
   Optional<String> string(String name);
 
+  /**
+   * A string field as written, without resolving {@code ${VAR}} references: for fields that are
+   * templates with placeholders of their own in the same syntax, such as a broker syncable's
+   * {@code subject = "orders.${type}.${key}"}. Numbers and booleans are returned as their text.
+   *
+   * @return empty when the field is absent
+   * @throws ConfigException when the field is a table or an array
+   */
+  Optional<String> rawString(String name);
+
   /** A required string field; see {@link #string}. */
   default String requireString(String name) {
     return string(name).orElseThrow(() -> error(name, "is required"));

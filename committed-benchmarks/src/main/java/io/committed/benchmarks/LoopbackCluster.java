@@ -94,7 +94,7 @@ final class LoopbackCluster implements AutoCloseable {
   CommittedLog leader(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      List<CommittedLog> leaders = logs.values().stream().filter(l -> l.status().role().equals("leader")).toList();
+      List<CommittedLog> leaders = logs.values().stream().filter(l -> l.status().role() == io.committed.NodeRole.LEADER).toList();
       if (leaders.size() == 1) {
         return leaders.get(0);
       }

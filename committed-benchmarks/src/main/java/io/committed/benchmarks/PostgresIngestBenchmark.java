@@ -177,8 +177,6 @@ public final class PostgresIngestBenchmark {
             }
           }
           done.set(true);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
         }
       });
       tail.start();

@@ -27,8 +27,8 @@ import java.util.regex.Pattern;
 final class ConfigValidator {
   static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-]{0,127}");
   private static final Set<String> DIALECTS = Set.of("postgres", "postgresql", "mysql", "mariadb", "h2");
-  /** Fields that hold a secret as a whole (the HTTP syncable's credentials and signing secret). */
-  private static final Set<String> SECRET_FIELDS = Set.of("password", "bearer", "signing_secret");
+  /** Fields that hold a secret as a whole (the HTTP and NATS syncables' credentials and signing secret). */
+  private static final Set<String> SECRET_FIELDS = Set.of("password", "bearer", "signing_secret", "token");
   private static final Pattern WHOLE_REFERENCE = Pattern.compile("\\$\\{[A-Za-z_][A-Za-z0-9_]*}");
 
   private final StateView state;
@@ -106,7 +106,7 @@ final class ConfigValidator {
 
   /**
    * Any field named connectionString, at any depth, must not hold a literal password, and a field
-   * named password, bearer or signing_secret must be a {@code ${VAR}} reference: the document is
+   * named password, bearer, signing_secret or token must be a {@code ${VAR}} reference: the document is
    * stored in the log for good and returned by the API as posted.
    */
   private static void rejectLiteralPasswords(JsonNode node, String path) {

@@ -1,7 +1,8 @@
 package io.committed.internal;
 
 import io.committed.ClusterControl;
-import io.committed.MembershipException;
+import io.committed.api.HostPort;
+import io.committed.api.MembershipException;
 import io.committed.engine.ClusterEngine;
 import io.committed.engine.EngineStatus;
 import io.committed.engine.LogEngine;
@@ -38,11 +39,18 @@ final class DefaultClusterControl implements ClusterControl {
     if (nodeId < 1) {
       throw new MembershipException(MembershipException.Code.INVALID, "node ids are >= 1, was " + nodeId);
     }
-    if (address == null || !address.matches("[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}")) {
+    HostPort parsed;
+    try {
+      parsed = HostPort.parse(address);
+    } catch (IllegalArgumentException e) {
       throw new MembershipException(MembershipException.Code.INVALID,
-          "the address of node " + nodeId + " must be host:port, was '" + address + "'");
+          "the address of node " + nodeId + " must be host:port: " + e.getMessage());
     }
-    clusterEngine().addLearner(nodeId, address, timeoutMillis());
+    if (parsed.port() == 0) {
+      throw new MembershipException(MembershipException.Code.INVALID,
+          "the address of node " + nodeId + " needs a port its peers can reach, not 0");
+    }
+    clusterEngine().addLearner(nodeId, parsed.toString(), timeoutMillis());
   }
 
   @Override

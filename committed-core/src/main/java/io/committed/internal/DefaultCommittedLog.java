@@ -8,6 +8,7 @@ import io.committed.Consumers;
 import io.committed.IngestControl;
 import io.committed.LogReader;
 import io.committed.LogStatus;
+import io.committed.NodeRole;
 import io.committed.SyncControl;
 import io.committed.api.CommittedException;
 import io.committed.api.LogEntry;
@@ -163,7 +164,7 @@ public final class DefaultCommittedLog implements CommittedLog, IngestHost.Provi
   @Override
   public LogStatus status() {
     EngineStatus s = engine.status();
-    return new LogStatus(settings.groupId(), s.nodeId(), lifecycle.isClosed() ? "stopped" : s.role(),
+    return new LogStatus(settings.groupId(), s.nodeId(), lifecycle.isClosed() ? NodeRole.STOPPED : s.role(),
         s.leaderId(), s.leaderAddress(), s.term(), state.lastIndex(), s.committedIndex(), s.appliedIndex(), s.peers());
   }
 

@@ -3,6 +3,7 @@ package io.committed.internal;
 import io.committed.ConfigKind;
 import io.committed.IngestControl;
 import io.committed.IngestableStatus;
+import io.committed.IngestableStatus.WorkerState;
 import io.committed.api.NotFoundException;
 import io.committed.internal.ingest.IngestManager;
 import io.committed.internal.state.StateView;
@@ -25,7 +26,7 @@ final class DefaultIngestControl implements IngestControl {
     }
     StateView.IngestPosition pos = state.ingestPosition(id);
     return runners.status(id, pos).orElseGet(() -> new IngestableStatus(id,
-        pos.parked() ? "parked" : "not-running-here", pos.position(), pos.highWaterMark(),
+        pos.parked() ? WorkerState.PARKED : WorkerState.NOT_RUNNING_HERE, pos.position(), pos.highWaterMark(),
         Optional.empty(), 0, Optional.empty(), Optional.empty(),
         pos.parked() ? Optional.of(pos.parkedReason()) : Optional.empty()));
   }

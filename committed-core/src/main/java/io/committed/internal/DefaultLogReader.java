@@ -3,6 +3,7 @@ package io.committed.internal;
 import io.committed.LogReader;
 import io.committed.api.LogClosedException;
 import io.committed.api.LogEntry;
+import io.committed.api.OperationInterruptedException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -24,11 +25,15 @@ final class DefaultLogReader implements LogReader {
   }
 
   @Override
-  public List<LogEntry> poll(int maxEntries, Duration timeout) throws InterruptedException {
+  public List<LogEntry> poll(int maxEntries, Duration timeout) {
     checkOpen();
     List<LogEntry> entries = log.read(position, maxEntries);
     if (entries.isEmpty() && !timeout.isZero() && !timeout.isNegative()) {
-      signal.await(position, timeout.toNanos(), TimeUnit.NANOSECONDS, () -> closed);
+      try {
+        signal.await(position, timeout.toNanos(), TimeUnit.NANOSECONDS, () -> closed);
+      } catch (InterruptedException e) {
+        throw OperationInterruptedException.interrupted("interrupted while waiting for entry " + position, false, e);
+      }
       checkOpen();
       entries = log.read(position, maxEntries);
     }

@@ -6,11 +6,15 @@ import io.committed.SyncControl;
 import io.committed.SyncableStatus;
 import io.committed.api.NotFoundException;
 import io.committed.api.NotLeaderException;
+import io.committed.api.OperationInterruptedException;
 import io.committed.internal.state.Command;
 import io.committed.internal.state.StateView;
 import io.committed.internal.sync.SyncManager;
 import io.committed.internal.sync.SyncWorker;
+import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -40,28 +44,32 @@ final class DefaultSyncControl implements SyncControl {
     int acked = (int) letters.stream().filter(DeadLetter::acknowledged).count();
     int open = letters.size() - acked;
     long head = log.lastIndex();
-    return workers.status(id, pos, head, open, acked).orElseGet(() -> new SyncableStatus(id, "not-running-here",
+    return workers.status(id, pos, head, open, acked).orElseGet(() -> new SyncableStatus(id, SyncableStatus.WorkerState.NOT_RUNNING_HERE,
         pos.checkpoint(), pos.checkpoint(), head, Math.max(0, head - pos.checkpoint()), pos.checkpoint() >= head,
         Optional.empty(), 0, Optional.empty(), open, acked));
   }
 
+  /** What {@link SyncableStatus#lastSyncedIndex()} reports, without building the whole status. */
+  private long syncedIndex(String id) {
+    requireSyncable(id);
+    long checkpoint = log.state().syncPosition(id).checkpoint();
+    return workers.worker(id).map(w -> w.syncedIndex(checkpoint)).orElse(checkpoint);
+  }
+
   @Override
-  public boolean awaitSynced(String id, long index, java.time.Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      SyncableStatus s = status(id);
-      if (s.lastSyncedIndex() >= index) {
-        return true;
-      }
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        return false;
-      }
-      // progress is made on other threads and published without a signal: poll briefly
-      java.util.concurrent.locks.LockSupport.parkNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(2)));
-      if (Thread.interrupted()) {
-        throw new InterruptedException("interrupted while waiting for syncable '" + id + "'");
-      }
+  public boolean awaitSynced(String id, long index, Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    requireSyncable(id);
+    // woken by the worker's deliveries, applied checkpoints and worker changes (SyncProgress)
+    CompletableFuture<Boolean> reached = workers.progress().await(id, index, timeout, this::syncedIndex);
+    try {
+      return reached.get();
+    } catch (InterruptedException e) {
+      reached.cancel(false);
+      throw OperationInterruptedException.interrupted("interrupted while waiting for syncable '" + id
+          + "' to reach entry " + index, false, e);
+    } catch (ExecutionException e) {
+      throw DefaultCommittedLog.unwrap(e.getCause());
     }
   }
 
@@ -90,15 +98,15 @@ final class DefaultSyncControl implements SyncControl {
     log.checkOpen();
     requireDeadLetter(id, index);
     SyncWorker worker = workers.worker(id).orElseThrow(() -> new NotLeaderException("syncable '" + id
-        + "' runs on the leader, not on this node", log.engine().status().leaderAddress()));
+        + "' runs on the leader, not on this node", log.engine().status().leaderAddress().orElse(null)));
     try {
       worker.replay(index).get(log.settings().operationTimeout().toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       throw new io.committed.api.RetriableException("the replay did not finish within "
           + log.settings().operationTimeout(), true, e);
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new io.committed.api.RetriableException("interrupted during the replay", true, e);
+      throw OperationInterruptedException.interrupted("interrupted while waiting for the replay of entry " + index
+          + " to syncable '" + id + "'; it may still be delivered", true, e);
     } catch (ExecutionException e) {
       throw DefaultCommittedLog.unwrap(e.getCause());
     }

@@ -4,6 +4,7 @@ import io.committed.ConfigKind;
 import io.committed.LogObserver;
 import io.committed.api.CommittedException;
 import io.committed.api.Entity;
+import io.committed.api.OperationInterruptedException;
 import io.committed.api.Proposal;
 import io.committed.api.ProposalRejectedException;
 import io.committed.api.ProposalRejectedException.Reason;
@@ -164,8 +165,8 @@ final class ProposalPipeline {
             + " proposals in flight for " + settings.operationTimeout() + "; nothing was written", false));
       }
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return CompletableFuture.failedFuture(new RetriableException("interrupted; nothing was written", false, e));
+      return CompletableFuture.failedFuture(OperationInterruptedException.interrupted(
+          "interrupted while waiting for room among the proposals in flight; nothing was written", false, e));
     } catch (CommittedException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -208,8 +209,8 @@ final class ProposalPipeline {
       throw new RetriableException("the change was not confirmed within " + settings.operationTimeout()
           + "; it may still be applied", true, e);
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RetriableException("interrupted while waiting; the change may still be applied", true, e);
+      throw OperationInterruptedException.interrupted("interrupted while waiting; the change may still be applied",
+          true, e);
     } catch (ExecutionException e) {
       throw unwrap(e.getCause());
     }

@@ -70,6 +70,11 @@ final class Workers implements StateMachine.Listener {
   }
 
   @Override
+  public void syncCheckpointed(String syncableId) {
+    syncs.checkpointed(syncableId);
+  }
+
+  @Override
   public void ingestChanged(String ingestableId) {
     ingests.ingestChanged(ingestableId);
   }

@@ -9,8 +9,9 @@ import com.alipay.sofa.jraft.entity.PeerId;
 import com.alipay.sofa.jraft.error.RaftError;
 import com.alipay.sofa.jraft.option.CliOptions;
 import io.committed.ClusterControl;
-import io.committed.MembershipException;
-import io.committed.MembershipException.Code;
+import io.committed.api.MembershipException;
+import io.committed.api.MembershipException.Code;
+import io.committed.api.OperationInterruptedException;
 import io.committed.api.RetriableException;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
@@ -156,8 +157,8 @@ final class ClusterOps implements AutoCloseable {
           return s; // closed
         }
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return s;
+        throw OperationInterruptedException.interrupted("interrupted while the leader was busy with another "
+            + "configuration change; nothing changed", false, e);
       }
     }
   }
@@ -184,8 +185,8 @@ final class ClusterOps implements AutoCloseable {
     try {
       ok = waits.until(() -> seen.test(view.configuration()), SEEN_CHECK_MILLIS, timeoutMillis);
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RetriableException("interrupted while waiting for a membership change", true);
+      throw OperationInterruptedException.interrupted("interrupted while waiting to see a membership change "
+          + "committed; read the members before retrying", true, e);
     }
     if (!ok) {
       throw new RetriableException("the change was committed but node " + nodeId + " has not seen it within "

@@ -6,7 +6,10 @@ import com.alipay.sofa.jraft.core.NodeImpl;
 import com.alipay.sofa.jraft.core.State;
 import com.alipay.sofa.jraft.entity.PeerId;
 import io.committed.ClusterControl;
+import io.committed.NodeRole;
 import io.committed.engine.EngineStatus;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -32,19 +35,20 @@ final class GroupView {
     SortedMap<Integer, String> peers = new TreeMap<>();
     c.getPeers().forEach(p -> peers.put(p.getIdx(), PeerAddress.hostPort(p)));
     if (n == null || node.lifecycle().isClosed()) {
-      return new EngineStatus(node.nodeId(), "stopped", -1, null, fsm.term(), 0, 0, peers);
+      return new EngineStatus(node.nodeId(), NodeRole.STOPPED, OptionalInt.empty(), Optional.empty(), fsm.term(), 0, 0, peers);
     }
     State s = n.getNodeState();
-    String role = switch (s) {
-      case STATE_LEADER, STATE_TRANSFERRING -> "leader";
-      case STATE_CANDIDATE -> "candidate";
-      case STATE_FOLLOWER -> c.getLearners().contains(node.self()) ? "learner" : "follower";
-      default -> "stopped";
+    NodeRole role = switch (s) {
+      case STATE_LEADER, STATE_TRANSFERRING -> NodeRole.LEADER;
+      case STATE_CANDIDATE -> NodeRole.CANDIDATE;
+      case STATE_FOLLOWER -> c.getLearners().contains(node.self()) ? NodeRole.LEARNER : NodeRole.FOLLOWER;
+      default -> NodeRole.STOPPED;
     };
     PeerId l = n.getLeaderId();
     boolean known = l != null && !l.isEmpty();
     NodeImpl impl = (NodeImpl) n;
-    return new EngineStatus(node.nodeId(), role, known ? l.getIdx() : -1, known ? PeerAddress.hostPort(l) : null,
+    return new EngineStatus(node.nodeId(), role, known ? OptionalInt.of(l.getIdx()) : OptionalInt.empty(),
+        known ? Optional.of(PeerAddress.hostPort(l)) : Optional.empty(),
         fsm.term(), impl.getLastCommittedIndex(), impl.getLastAppliedLogIndex(), peers);
   }
 

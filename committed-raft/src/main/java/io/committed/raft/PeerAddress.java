@@ -2,30 +2,25 @@ package io.committed.raft;
 
 import com.alipay.sofa.jraft.entity.PeerId;
 import com.alipay.sofa.jraft.util.Endpoint;
+import io.committed.api.HostPort;
 
 /**
- * A member of the group: its node id and the {@code host:port} its peers reach it at. JRaft calls
- * the node id a peer's index ({@link PeerId#getIdx()}).
- *
- * @param host a host name or IP address, IPv6 without brackets
+ * A member of the group: its node id and the address its peers reach it at. JRaft calls the node
+ * id a peer's index ({@link PeerId#getIdx()}) and keeps an IPv6 host without brackets.
  */
-record PeerAddress(int nodeId, String host, int port) {
+record PeerAddress(int nodeId, HostPort address) {
 
-  /** Parses {@code host:port} ({@code [v6]:port} too), as the peers list and the REST API write it. */
+  /**
+   * Parses {@code host:port} ({@code [v6]:port} too), as the peers list and the REST API write it.
+   *
+   * @throws IllegalArgumentException when it is not such an address
+   */
   static PeerAddress parse(int nodeId, String address) {
-    int colon = address.lastIndexOf(':');
-    if (colon <= 0 || colon == address.length() - 1) {
-      throw new IllegalArgumentException("not host:port: '" + address + "'");
-    }
-    String host = address.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
-    return new PeerAddress(nodeId, host, Integer.parseInt(address.substring(colon + 1)));
+    return new PeerAddress(nodeId, HostPort.parse(address));
   }
 
   static PeerAddress of(PeerId peer) {
-    return new PeerAddress(peer.getIdx(), peer.getEndpoint().getIp(), peer.getEndpoint().getPort());
+    return new PeerAddress(peer.getIdx(), new HostPort(peer.getEndpoint().getIp(), peer.getEndpoint().getPort()));
   }
 
   /** JRaft's peer id for {@code host:port} of node {@code nodeId}. */
@@ -33,9 +28,9 @@ record PeerAddress(int nodeId, String host, int port) {
     return parse(nodeId, address).peerId();
   }
 
-  /** {@code host:port} of a JRaft peer, as status and membership report it. */
+  /** {@code host:port} of a JRaft peer, as status and membership report it (IPv6 in brackets). */
   static String hostPort(PeerId peer) {
-    return of(peer).hostPort();
+    return of(peer).address().toString();
   }
 
   PeerId peerId() {
@@ -43,11 +38,6 @@ record PeerAddress(int nodeId, String host, int port) {
   }
 
   Endpoint endpoint() {
-    return new Endpoint(host, port);
-  }
-
-  /** {@code host:port}, the host as given (an IPv6 address without brackets, as JRaft keeps it). */
-  String hostPort() {
-    return host + ":" + port;
+    return new Endpoint(address.host(), address.port());
   }
 }

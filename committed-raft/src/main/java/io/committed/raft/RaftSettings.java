@@ -1,6 +1,7 @@
 package io.committed.raft;
 
 import io.committed.api.ConfigException;
+import io.committed.api.HostPort;
 import java.util.Map;
 import java.util.Set;
 
@@ -88,10 +89,16 @@ record RaftSettings(
     if (v == null) {
       return null;
     }
-    if (!v.trim().matches("[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}")) {
-      throw new ConfigException("engineOption", "raft option " + key + " must be host:port, was '" + v + "'");
+    HostPort address;
+    try {
+      address = HostPort.parse(v.trim());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("engineOption", "raft option " + key + " must be host:port: " + e.getMessage());
     }
-    return v.trim();
+    if (address.port() == 0) {
+      throw new ConfigException("engineOption", "raft option " + key + " needs a port (0 is not one): '" + v + "'");
+    }
+    return address.toString();
   }
 
   private static boolean bool(Map<String, String> options, String key) {

@@ -1,5 +1,6 @@
 package io.committed.raft;
 
+import io.committed.NodeRole;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -55,7 +56,7 @@ class AddressChangeIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> back.lastIndex() >= last);
         log.cluster().promote(moved);
         assertThat(log.cluster().members().voters()).containsEntry(moved, now);
-        await().atMost(Duration.ofSeconds(30)).until(() -> back.status().role().equals("follower"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> back.status().role() == NodeRole.FOLLOWER);
         long written = back.proposeAndWait(Proposal.of(Entity.upsert("t", "through-the-moved-node", "{}")));
         assertThat(back.read(1, 10_000)).isEqualTo(log.read(1, 10_000));
         assertThat(written).isGreaterThan(last);

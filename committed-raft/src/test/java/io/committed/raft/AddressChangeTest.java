@@ -1,5 +1,6 @@
 package io.committed.raft;
 
+import io.committed.NodeRole;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -27,13 +28,13 @@ class AddressChangeTest {
     String before = "127.0.0.1:" + RaftCluster.freePort();
     long first;
     try (CommittedLog log = node(before).start()) {
-      await().atMost(Duration.ofSeconds(30)).until(() -> log.status().role().equals("leader"));
+      await().atMost(Duration.ofSeconds(30)).until(() -> log.status().role() == NodeRole.LEADER);
       LogFixtures.defineTypes(log, "t");
       first = log.proposeAndWait(Proposal.of(Entity.upsert("t", "k1", "{}")));
     }
     String after = "127.0.0.1:" + RaftCluster.freePort();
     try (CommittedLog log = node(after).start()) {
-      await().atMost(Duration.ofSeconds(20)).until(() -> log.status().role().equals("leader"));
+      await().atMost(Duration.ofSeconds(20)).until(() -> log.status().role() == NodeRole.LEADER);
       assertThat(log.status().peers()).containsExactly(java.util.Map.entry(1, after));
       assertThat(log.read(first, 1)).hasSize(1);
       long second = log.proposeAndWait(Proposal.of(Entity.upsert("t", "k2", "{}")));
@@ -42,7 +43,7 @@ class AddressChangeTest {
     // the new address is stored in the raft log (the leader's first entry carries its configuration)
     assertThat(storedVoters()).containsExactly("127.0.0.1:" + after.substring(after.indexOf(':') + 1) + ":1");
     try (CommittedLog log = node(after).start()) {
-      await().atMost(Duration.ofSeconds(20)).until(() -> log.status().role().equals("leader"));
+      await().atMost(Duration.ofSeconds(20)).until(() -> log.status().role() == NodeRole.LEADER);
       assertThat(log.lastIndex()).isEqualTo(first + 1);
     }
   }

@@ -1,5 +1,6 @@
 package io.committed.raft;
 
+import io.committed.NodeRole;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -42,7 +43,7 @@ class DamagedFilesTest {
     template = root.resolve("template");
     int port = RaftCluster.freePort();
     try (CommittedLog log = builder(template, port).engineOption("snapshotIntervalSeconds", "1").start()) {
-      await().atMost(Duration.ofSeconds(30)).until(() -> log.status().role().equals("leader"));
+      await().atMost(Duration.ofSeconds(30)).until(() -> log.status().role() == NodeRole.LEADER);
       LogFixtures.defineTypes(log, "t");
       for (int i = 0; i < 100; i++) {
         log.proposeAndWait(Proposal.of(Entity.upsert("t", "k" + i, "{\"i\":" + i + "}")));

@@ -113,7 +113,7 @@ final class RaftCluster implements AutoCloseable {
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
       int found = -1;
       for (Map.Entry<Integer, CommittedLog> e : running().entrySet()) {
-        if (e.getValue().status().role().equals("leader")) {
+        if (e.getValue().status().role() == io.committed.NodeRole.LEADER) {
           if (found != -1) {
             return false;
           }
@@ -132,7 +132,7 @@ final class RaftCluster implements AutoCloseable {
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
       for (int id : ids) {
         CommittedLog l = logs.get(id);
-        if (id != excluded && l != null && l.status().role().equals("leader")) {
+        if (id != excluded && l != null && l.status().role() == io.committed.NodeRole.LEADER) {
           leader[0] = id;
           return true;
         }

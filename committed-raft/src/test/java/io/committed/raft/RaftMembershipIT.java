@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.committed.Committed;
 import io.committed.CommittedLog;
-import io.committed.MembershipException;
+import io.committed.api.MembershipException;
 import io.committed.api.Entity;
 import io.committed.api.Proposal;
 import io.committed.testkit.LogFixtures;
@@ -37,31 +37,31 @@ class RaftMembershipIT {
       String address = "127.0.0.1:" + port;
       int follower = leader == 1 ? 2 : 1;
       try (CommittedLog fourth = Committed.builder().nodeId(4).peers(cluster.peers() + ",4=" + address)
-          .dataDir(dir.resolve("node-4")).engineOption("join", "true").engineOption("electionTimeoutMs", "600").start()) {
+          .dataDir(dir.resolve("node-4")).join(true).electionTimeout(Duration.ofMillis(600)).start()) {
         // the change is asked of a follower: it reaches the leader
         cluster.log(follower).cluster().addLearner(4, address);
         assertThat(log.cluster().members().learners()).containsEntry(4, address);
         assertThatThrownBy(() -> log.cluster().addLearner(4, "127.0.0.1:1"))
-            .isInstanceOfSatisfying(MembershipException.class, e -> assertThat(e.apiCode()).isEqualTo("already_member"));
+            .isInstanceOfSatisfying(MembershipException.class, e -> assertThat(e.code()).isEqualTo(MembershipException.Code.ALREADY_MEMBER));
         assertThatThrownBy(() -> log.cluster().addLearner(5, address))
-            .isInstanceOfSatisfying(MembershipException.class, e -> assertThat(e.apiCode()).isEqualTo("already_member"));
+            .isInstanceOfSatisfying(MembershipException.class, e -> assertThat(e.code()).isEqualTo(MembershipException.Code.ALREADY_MEMBER));
         await().atMost(Duration.ofSeconds(60)).until(() -> fourth.lastIndex() >= last);
         assertThat(fourth.read(1, 10_000)).isEqualTo(log.read(1, 10_000));
-        assertThat(fourth.status().role()).isEqualTo("learner");
+        assertThat(fourth.status().role()).isEqualTo(io.committed.NodeRole.LEARNER);
 
         log.cluster().promote(4);
         assertThat(log.cluster().members().voters()).containsKey(4);
         assertThat(log.cluster().members().learners()).doesNotContainKey(4);
         await().atMost(Duration.ofSeconds(30)).until(() -> fourth.cluster().members().voters().containsKey(4));
         assertThatThrownBy(() -> log.cluster().promote(4))
-            .isInstanceOfSatisfying(MembershipException.class, e -> assertThat(e.apiCode()).isEqualTo("unknown_node"));
+            .isInstanceOfSatisfying(MembershipException.class, e -> assertThat(e.code()).isEqualTo(MembershipException.Code.UNKNOWN_NODE));
         long next = fourth.proposeAndWait(Proposal.of(Entity.upsert("t", "from-4", "{}")));
         assertThat(next).isEqualTo(last + 1);
 
         log.cluster().remove(4);
         assertThat(log.cluster().members().voters()).doesNotContainKey(4);
         assertThatThrownBy(() -> log.cluster().remove(4))
-            .isInstanceOfSatisfying(MembershipException.class, e -> assertThat(e.apiCode()).isEqualTo("unknown_node"));
+            .isInstanceOfSatisfying(MembershipException.class, e -> assertThat(e.code()).isEqualTo(MembershipException.Code.UNKNOWN_NODE));
       }
     }
   }
@@ -96,7 +96,7 @@ class RaftMembershipIT {
         cluster.log(leader == 1 ? 2 : 1).cluster().addLearner(id, address);
         try (CommittedLog joined = Committed.builder().nodeId(id).peers(cluster.peers() + "," + id + "=" + address)
             .dataDir(dir.resolve("node-" + id)).operationTimeout(Duration.ofSeconds(8))
-            .engineOption("join", "true").engineOption("electionTimeoutMs", "600").start()) {
+            .join(true).electionTimeout(Duration.ofMillis(600)).start()) {
           await().atMost(Duration.ofSeconds(20)).until(() -> joined.lastIndex() >= last);
           long started = System.nanoTime();
           try {
@@ -126,15 +126,15 @@ class RaftMembershipIT {
       single.startAll().awaitLeader();
       assertThatThrownBy(() -> single.log(1).cluster().remove(1))
           .isInstanceOfSatisfying(MembershipException.class,
-              e -> assertThat(e.apiCode()).isEqualTo("would_remove_last_voter"));
+              e -> assertThat(e.code()).isEqualTo(MembershipException.Code.WOULD_REMOVE_LAST_VOTER));
     }
     try (RaftCluster cluster = new RaftCluster(dir.resolve("three"), 3)) {
       int leader = cluster.startAll().awaitLeader();
       int target = leader == 3 ? 1 : leader + 1;
       cluster.log(leader).cluster().transferLeadership(target);
-      await().atMost(Duration.ofSeconds(20)).until(() -> cluster.log(target).status().role().equals("leader"));
+      await().atMost(Duration.ofSeconds(20)).until(() -> cluster.log(target).status().role() == io.committed.NodeRole.LEADER);
       assertThatThrownBy(() -> cluster.log(target).cluster().transferLeadership(9))
-          .isInstanceOfSatisfying(MembershipException.class, e -> assertThat(e.apiCode()).isEqualTo("unknown_node"));
+          .isInstanceOfSatisfying(MembershipException.class, e -> assertThat(e.code()).isEqualTo(MembershipException.Code.UNKNOWN_NODE));
     }
   }
 }

@@ -60,7 +60,7 @@ class RaftPartitionIT {
     // for several election timeouts, the minority applies nothing new and does not lead
     CommittedLog cutOff = cluster.log(minority);
     org.awaitility.Awaitility.await().during(java.time.Duration.ofMillis(1500)).atMost(java.time.Duration.ofSeconds(5))
-        .until(() -> cutOff.lastIndex() == minorityAt && !cutOff.status().role().equals("leader"));
+        .until(() -> cutOff.lastIndex() == minorityAt && cutOff.status().role() != io.committed.NodeRole.LEADER);
 
     proxies.get(minority).heal();
     long last = cluster.log(majorityLeader).lastIndex();

@@ -55,9 +55,9 @@ public final class CommittedServer implements AutoCloseable {
       builder.inMemory();
     } else {
       builder.engine("raft").peers(settings.peers()).dataDir(settings.dataDir())
-          .engineOption("join", String.valueOf(settings.join()))
-          .engineOption("electionTimeoutMs", String.valueOf(settings.electionTimeoutMs()))
-          .engineOption("snapshotIntervalSeconds", String.valueOf(settings.snapshotIntervalSeconds()));
+          .join(settings.join())
+          .electionTimeout(Duration.ofMillis(settings.electionTimeoutMs()))
+          .snapshotInterval(Duration.ofSeconds(settings.snapshotIntervalSeconds()));
     }
     if (metrics != null) {
       builder.observer(metrics);

@@ -2,6 +2,7 @@ package io.committed.server;
 
 import io.committed.CommittedBuilder;
 import io.committed.api.ConfigException;
+import io.committed.api.HostPort;
 import io.committed.server.internal.Env;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,7 +63,6 @@ public final class ServerSettings {
       Map.entry("COMMITTED_METRICS_ENABLED", "true"),
       Map.entry("COMMITTED_LOG_LEVEL", "info"));
 
-  private static final Pattern API_ADDR = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9.\\-]*):(\\d{1,5})");
   private static final Pattern PEER_URL = Pattern.compile("(?:https?://)?([^/\\s]+?)/?");
   /** Read by scripts/committed-node.sh, not by the node. */
   private static final List<String> LAUNCHER_VARIABLES = List.of("COMMITTED_JAR", "COMMITTED_PLUGIN_PATH");
@@ -94,13 +94,15 @@ public final class ServerSettings {
   private ServerSettings(Env env, Map<String, String> raw) {
     nodeId = env.integer("COMMITTED_NODE_ID", 1, 1, Integer.MAX_VALUE);
     String addr = env.string("COMMITTED_API_ADDR", ":8080");
-    Matcher m = API_ADDR.matcher(addr);
-    if (!m.matches() || Integer.parseInt(m.group(2)) > 65535) {
-      throw Env.invalid("COMMITTED_API_ADDR", addr, "host:port or :port (port 0 picks a free one), e.g. :8080");
+    HostPort api;
+    try { // ":port" binds every interface
+      api = addr.startsWith(":") ? null : HostPort.parse(addr);
+      apiPort = api == null ? HostPort.parsePort(addr.substring(1)) : api.port();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("COMMITTED_API_ADDR", "COMMITTED_API_ADDR must be host:port or :port (port 0 picks"
+          + " a free one), e.g. :8080, was '" + addr + "': " + e.getMessage());
     }
-    String host = m.group(1);
-    apiHost = host.isEmpty() ? null : host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-    apiPort = Integer.parseInt(m.group(2));
+    apiHost = api == null ? null : api.host();
     dataDir = Path.of(env.string("COMMITTED_DATA_DIR", "./data"));
     peers = readPeers(env, nodeId);
     String engineName = env.string("COMMITTED_ENGINE", "raft").toLowerCase(Locale.ROOT);
@@ -174,7 +176,7 @@ public final class ServerSettings {
       SortedMap<Integer, String> parsed = new TreeMap<>();
       for (String part : peers.split(",")) {
         String[] kv = part.trim().split("=", 2);
-        parsed.put(Integer.parseInt(kv[0].trim()), strip(kv[1].trim()));
+        parsed.put(Integer.parseInt(kv[0].trim()), HostPort.parse(strip(kv[1].trim())).toString()); // checked above
       }
       if (!parsed.containsKey(nodeId)) {
         throw new ConfigException("COMMITTED_PEERS", "COMMITTED_PEERS must include this node's own "

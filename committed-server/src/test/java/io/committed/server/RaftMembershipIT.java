@@ -83,7 +83,7 @@ class RaftMembershipIT {
       // leadership can be handed to the new voter
       api.post("/v1/membership/4/transfer-leadership").expect(204);
       Await.until("node 4 to lead", Duration.ofSeconds(20),
-          () -> nodes.server(4).log().status().role().equals("leader"));
+          () -> nodes.server(4).log().status().role() == io.committed.NodeRole.LEADER);
 
       // and it can be removed again (the leader itself: leadership moves to another voter)
       api.delete("/v1/membership/4").expect(204);

@@ -83,6 +83,11 @@ class ServerSettingsTest {
     assertThat(s.metricsEnabled()).isFalse();
     assertThat(s.warnings()).singleElement().asString().contains("COMMITTED_API_TOKNE");
     assertThat(ServerSettings.fromEnvironment(Map.of("COMMITTED_API_ADDR", "0.0.0.0:0")).apiPort()).isZero();
+    ServerSettings anyInterface = ServerSettings.fromEnvironment(Map.of("COMMITTED_API_ADDR", ":8081"));
+    assertThat(anyInterface.apiHost()).isEmpty();
+    assertThat(anyInterface.apiPort()).isEqualTo(8081);
+    assertThat(ServerSettings.fromEnvironment(Map.of("COMMITTED_PEERS", "1=[::1]:9022")).peers())
+        .containsExactly(Map.entry(1, "[::1]:9022"));
     assertThat(ServerSettings.fromEnvironment(Map.of("COMMITTED_PEER_URL", "https://me:7000/")).peers())
         .containsExactly(Map.entry(1, "me:7000"));
   }
@@ -116,6 +121,9 @@ class ServerSettingsTest {
         Arguments.of("COMMITTED_API_ADDR", "8080"),
         Arguments.of("COMMITTED_API_ADDR", "host:99999"),
         Arguments.of("COMMITTED_API_ADDR", "a b:80"),
+        Arguments.of("COMMITTED_API_ADDR", "::1:9000"),
+        Arguments.of("COMMITTED_API_ADDR", ":http"),
+        Arguments.of("COMMITTED_PEERS", "1=::1:9022"),
         Arguments.of("COMMITTED_PEERS", "1=n1"),
         Arguments.of("COMMITTED_PEERS", "n1:9022"),
         Arguments.of("COMMITTED_PEERS", "1=n1:9022,1=n2:9022"),

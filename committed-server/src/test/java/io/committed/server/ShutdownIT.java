@@ -36,13 +36,13 @@ class ShutdownIT {
       CompletableFuture<Boolean> shutdown = CompletableFuture.supplyAsync(() -> node.server().shutdown());
       Await.until("new connections to be refused", Duration.ofSeconds(30), () -> !accepts(node));
       assertThat(inFlight).isNotDone();
-      assertThat(node.server().log().status().role()).as("the log stays open while requests drain").isEqualTo("leader");
+      assertThat(node.server().log().status().role()).as("the log stays open while requests drain").isEqualTo(io.committed.NodeRole.LEADER);
 
       TestSyncableFactory.release("drain");
       Response r = inFlight.get(30, TimeUnit.SECONDS);
       assertThat(r.status()).as(r.text()).isEqualTo(200);
       assertThat(shutdown.get(30, TimeUnit.SECONDS)).as("shutdown within its deadline").isTrue();
-      assertThat(node.server().log().status().role()).isEqualTo("stopped");
+      assertThat(node.server().log().status().role()).isEqualTo(io.committed.NodeRole.STOPPED);
       assertThat(node.server().shutdown()).as("idempotent").isTrue();
     } finally {
       TestSyncableFactory.release("drain");
@@ -62,7 +62,7 @@ class ShutdownIT {
 
       assertThat(node.server().shutdown()).as("shutdown reports the missed deadline").isFalse();
       Await.until("the log to be closed anyway", Duration.ofSeconds(30),
-          () -> node.server().log().status().role().equals("stopped"));
+          () -> node.server().log().status().role() == io.committed.NodeRole.STOPPED);
       assertThat(accepts(node)).isFalse();
       TestSyncableFactory.release("stuck");
       inFlight.handle((r, e) -> null).get(30, TimeUnit.SECONDS);

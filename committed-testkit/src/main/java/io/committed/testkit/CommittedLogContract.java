@@ -156,13 +156,8 @@ public abstract class CommittedLogContract {
     long next = log.lastIndex() + 1;
     try (LogReader reader = log.reader(next)) {
       assertThat(reader.poll(10, Duration.ZERO)).isEmpty();
-      CompletableFuture<List<LogEntry>> polled = CompletableFuture.supplyAsync(() -> {
-        try {
-          return reader.poll(10, Duration.ofSeconds(30));
-        } catch (InterruptedException e) {
-          throw new CompletionException(e);
-        }
-      });
+      CompletableFuture<List<LogEntry>> polled = CompletableFuture.supplyAsync(() -> reader.poll(10,
+          Duration.ofSeconds(30)));
       long index = log.proposeAndWait(proposal("k", "{}"));
       assertThat(polled.get(30, TimeUnit.SECONDS)).extracting(LogEntry::index).containsExactly(index);
     }

@@ -17,14 +17,14 @@ import java.util.TreeMap;
 public final class QuickStart {
   private QuickStart() {}
 
-  public static void main(String[] args) throws InterruptedException {
+  public static void main(String[] args) {
     try (CommittedLog log = Committed.inMemory()) {
       run(log, System.out);
     }
   }
 
   /** Runs the pipeline on {@code log} and prints what happens; returns the projected store. */
-  public static Map<String, String> run(CommittedLog log, java.io.PrintStream out) throws InterruptedException {
+  public static Map<String, String> run(CommittedLog log, java.io.PrintStream out) {
     log.types().define("product", """
         [type]
         name = "product"

@@ -97,7 +97,8 @@ public final class NodeConfig implements PluginConfig {
     return Optional.of(env.resolve(fieldPath(name), v.asText()));
   }
 
-  /** A string without {@code ${VAR}} resolution: for checks on what is stored. */
+  /** A string without {@code ${VAR}} resolution: for checks on what is stored, and templates. */
+  @Override
   public Optional<String> rawString(String name) {
     JsonNode v = get(name);
     if (v == null) {

@@ -3,6 +3,7 @@ package io.committed.internal.ingest;
 import io.committed.ConfigDocument;
 import io.committed.ConfigKind;
 import io.committed.IngestableStatus;
+import io.committed.IngestableStatus.WorkerState;
 import io.committed.internal.config.NodeConfig;
 import io.committed.internal.config.PluginDocument;
 import io.committed.internal.state.Command;
@@ -33,7 +34,7 @@ final class IngestRunner {
   private final TaskScheduler scheduler;
   private volatile boolean stopping;
   private volatile boolean finished;
-  private volatile String workerState = "starting";
+  private volatile WorkerState workerState = WorkerState.STARTING;
   private volatile int failures;
   private volatile String lastError;
   private volatile Instant failingSince;
@@ -74,7 +75,7 @@ final class IngestRunner {
           settings.stopGrace());
     }
     finished = true;
-    workerState = "stopped";
+    workerState = WorkerState.STOPPED;
   }
 
   /** Tells the factory that the ingestable was removed (after {@link #stop}); best effort. */
@@ -100,7 +101,7 @@ final class IngestRunner {
       park(); // until the config is posted again, which starts a new runner
       return;
     }
-    workerState = failures == 0 ? "running" : "recovering";
+    workerState = failures == 0 ? WorkerState.RUNNING : WorkerState.RECOVERING;
     Throwable failure = run();
     if (stopping) {
       return;
@@ -158,12 +159,12 @@ final class IngestRunner {
     failingSince = null;
     lastError = null;
     if (!stopping) {
-      workerState = "running";
+      workerState = WorkerState.RUNNING;
     }
   }
 
   private void park() {
-    workerState = "parked";
+    workerState = WorkerState.PARKED;
     finished = true;
   }
 
@@ -179,7 +180,7 @@ final class IngestRunner {
     if (permanent || n >= settings.maxConsecutiveFailures()) {
       String reason = permanent ? lastError : n + " consecutive failures, the last: " + lastError;
       LOG.error("ingestable '{}' is parked: {}; post its config again to restart it", id(), reason);
-      workerState = "parked";
+      workerState = WorkerState.PARKED;
       try {
         host.submit(new Command.SetIngestParked(id(), true, reason)).get(30, TimeUnit.SECONDS);
       } catch (Exception e) {
@@ -190,12 +191,12 @@ final class IngestRunner {
     }
     Duration delay = settings.backoff().delay(n);
     LOG.warn("ingestable '{}' failed (attempt {}), restarting in {}: {}", id(), n, delay, lastError);
-    workerState = "recovering";
+    workerState = WorkerState.RECOVERING;
     return true;
   }
 
   IngestableStatus status(StateView.IngestPosition pos) {
-    return new IngestableStatus(id(), pos.parked() ? "parked" : workerState, pos.position(), pos.highWaterMark(),
+    return new IngestableStatus(id(), pos.parked() ? WorkerState.PARKED : workerState, pos.position(), pos.highWaterMark(),
         Optional.ofNullable(reported), failures, Optional.ofNullable(lastError), Optional.ofNullable(failingSince),
         pos.parked() ? Optional.of(pos.parkedReason()) : Optional.empty());
   }

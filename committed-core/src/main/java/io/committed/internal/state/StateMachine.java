@@ -29,6 +29,9 @@ public final class StateMachine implements ReplicatedStateMachine {
 
     default void syncableReset(String syncableId) {}
 
+    /** A sync checkpoint was applied (it may not have moved). */
+    default void syncCheckpointed(String syncableId) {}
+
     default void ingestChanged(String ingestableId) {}
 
     default void leadershipChanged(boolean leader) {}
@@ -213,6 +216,7 @@ public final class StateMachine implements ReplicatedStateMachine {
 
     @Override
     public Void checkpoint(Command.Checkpoint c) {
+      listener.syncCheckpointed(c.syncableId());
       return null;
     }
 

@@ -32,6 +32,7 @@ public final class SyncManager {
   private final Function<String, TaskScheduler> schedulers;
   private final TypeFilter.Migrator migrator;
   private final ControlLoop control;
+  private final SyncProgress progress = new SyncProgress(SyncProgress.JDK_TIMER);
   private final Map<String, Running> workers = new ConcurrentHashMap<>();
   private volatile boolean leader;
   private volatile boolean closed;
@@ -64,12 +65,23 @@ public final class SyncManager {
     submit(() -> reconcile(id, true));
   }
 
+  /** A checkpoint of syncable {@code id} was applied (on any node). Called on the apply thread; cheap. */
+  public void checkpointed(String id) {
+    progress.changed(id);
+  }
+
+  /** Where waits for a syncable's progress are registered and woken. */
+  public SyncProgress progress() {
+    return progress;
+  }
+
   public void restored() {
     submit(() -> {
       for (String id : workers.keySet()) {
         reconcile(id, true);
       }
       reconcileAll();
+      progress.changedAll(); // the replicated checkpoints were replaced
     });
   }
 
@@ -123,6 +135,7 @@ public final class SyncManager {
       w.start();
       LOG.info("started sync worker '{}' (version {})", id, doc.get().version());
     }
+    progress.changed(id); // a waiter now follows another worker, or the checkpoint, or finds it removed
   }
 
   private SyncWorker newWorker(ConfigDocument doc) {
@@ -153,7 +166,7 @@ public final class SyncManager {
       }
       return s.factory().create(s.context());
     };
-    return new SyncWorker(id, opener, filter, settings, host, schedulers.apply(id));
+    return new SyncWorker(id, opener, filter, settings, host, schedulers.apply(id), progress);
   }
 
   /** A database config changed: syncables that use it reconnect with the new settings. */
@@ -192,6 +205,7 @@ public final class SyncManager {
       return;
     }
     closed = true;
+    progress.close();
     control.close();
     for (Running r : workers.values()) {
       r.worker().stop();

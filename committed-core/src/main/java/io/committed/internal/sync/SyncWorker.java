@@ -1,6 +1,7 @@
 package io.committed.internal.sync;
 
 import io.committed.SyncableStatus;
+import io.committed.SyncableStatus.WorkerState;
 import io.committed.api.CommittedException;
 import io.committed.api.LogEntry;
 import io.committed.api.NotLeaderException;
@@ -39,14 +40,13 @@ public final class SyncWorker {
     Syncable open() throws Exception;
   }
 
-  private enum State { STARTING, RUNNING, IDLE, RETRYING, ISOLATING, STOPPED }
-
   private final String id;
   private final Opener opener;
   private final TypeFilter filter;
   private final SyncSettings settings;
   private final SyncHost host;
   private final TaskScheduler scheduler;
+  private final SyncProgress progress;
   private final AtomicBoolean stepQueued = new AtomicBoolean();
 
   private Syncable syncable;
@@ -60,15 +60,23 @@ public final class SyncWorker {
   private Instant lastCheckpointAt = Instant.EPOCH;
   private Instant partialBatchSince;
 
-  private volatile State state = State.STARTING;
+  private volatile WorkerState state = WorkerState.STARTING;
   private volatile boolean stopped;
   private volatile long lastSynced;
   private volatile int failures;
   private volatile Instant failingSince;
   private volatile String lastError;
 
+  /** A worker nobody waits on (tests). */
   public SyncWorker(String id, Opener opener, TypeFilter filter, SyncSettings settings, SyncHost host,
       TaskScheduler scheduler) {
+    this(id, opener, filter, settings, host, scheduler, new SyncProgress(scheduler::schedule));
+  }
+
+  /** A worker that tells {@code progress} each time it delivered further. */
+  public SyncWorker(String id, Opener opener, TypeFilter filter, SyncSettings settings, SyncHost host,
+      TaskScheduler scheduler, SyncProgress progress) {
+    this.progress = progress;
     this.id = id;
     this.opener = opener;
     this.filter = filter;
@@ -87,7 +95,7 @@ public final class SyncWorker {
 
   /** New entries were applied: resume if idle. Any thread. */
   public void wake() {
-    if (state == State.IDLE) {
+    if (state == WorkerState.IDLE) {
       requestStep();
     }
   }
@@ -99,7 +107,7 @@ public final class SyncWorker {
     if (!scheduler.shutdown(settings.stopGrace())) {
       LOG.warn("syncable '{}' did not stop within {}; its thread was interrupted", id, settings.stopGrace());
     }
-    state = State.STOPPED;
+    state = WorkerState.STOPPED;
   }
 
   private void requestStep() {
@@ -143,7 +151,7 @@ public final class SyncWorker {
         requestStep();
         return;
       }
-      state = State.IDLE;
+      state = WorkerState.IDLE;
       if (host.events().lastIndex() >= next) { // an entry arrived while going idle
         requestStep();
       }
@@ -152,7 +160,7 @@ public final class SyncWorker {
     if (holdPartialBatch(batch)) {
       return;
     }
-    state = isolateUntil > 0 ? State.ISOLATING : State.RUNNING;
+    state = isolateUntil > 0 ? WorkerState.ISOLATING : WorkerState.RUNNING;
     long started = System.nanoTime();
     try {
       syncable.sync(batch.entries);
@@ -194,13 +202,13 @@ public final class SyncWorker {
       partialBatchSince = null;
       return false;
     }
-    state = State.IDLE; // new entries wake the worker early; otherwise the timer does
+    state = WorkerState.IDLE; // new entries wake the worker early; otherwise the timer does
     scheduler.schedule(this::requestStep, delay.minus(waited));
     return true;
   }
 
   private boolean open() {
-    state = State.STARTING;
+    state = WorkerState.STARTING;
     StateView.SyncPosition pos = host.position(id);
     Syncable s;
     try {
@@ -284,6 +292,7 @@ public final class SyncWorker {
     if (scannedTo >= next) {
       next = scannedTo + 1;
       lastSynced = scannedTo;
+      progress.changed(id);
     }
   }
 
@@ -329,7 +338,7 @@ public final class SyncWorker {
       isolateUntil = batch.entries.get(batch.entries.size() - 1).index();
       LOG.info("syncable '{}' refused a batch of {} entries permanently ({}); retrying them one at a time",
           id, batch.entries.size(), e.getMessage());
-      state = State.ISOLATING;
+      state = WorkerState.ISOLATING;
       requestStep();
       return;
     }
@@ -378,7 +387,7 @@ public final class SyncWorker {
       LOG.warn("syncable '{}' failed (attempt {}), retrying in {}: {}", id, n, delay, lastError);
     }
     closeSyncable(); // a fresh syncable after the backoff: connections may be broken
-    state = State.RETRYING;
+    state = WorkerState.RETRYING;
     scheduler.schedule(this::runStep, delay);
   }
 
@@ -433,10 +442,15 @@ public final class SyncWorker {
     return done;
   }
 
+  /** The last index delivered: this worker's own position, never behind the replicated checkpoint. Any thread. */
+  public long syncedIndex(long checkpoint) {
+    return Math.max(lastSynced, checkpoint);
+  }
+
   public SyncableStatus status(StateView.SyncPosition replicated, long head, int deadLetters, int acknowledged) {
-    State s = stopped ? State.STOPPED : state;
-    long synced = Math.max(lastSynced, replicated.checkpoint());
-    return new SyncableStatus(id, s.name().toLowerCase(java.util.Locale.ROOT), replicated.checkpoint(), synced, head,
+    WorkerState s = stopped ? WorkerState.STOPPED : state;
+    long synced = syncedIndex(replicated.checkpoint());
+    return new SyncableStatus(id, s, replicated.checkpoint(), synced, head,
         Math.max(0, head - synced), synced >= head, Optional.ofNullable(failingSince), failures,
         Optional.ofNullable(lastError), deadLetters, acknowledged);
   }

@@ -79,7 +79,7 @@ class IngestRunnerTest {
     assertThat(pos.parked()).isTrue();
     assertThat(pos.parkedReason()).isEqualTo("6 consecutive failures, the last: source down (run 6)");
     var status = r.status(pos);
-    assertThat(status.workerState()).isEqualTo("parked");
+    assertThat(status.workerState()).isEqualTo(io.committed.IngestableStatus.WorkerState.PARKED);
     assertThat(status.consecutiveFailures()).isEqualTo(6);
     assertThat(status.failingSince()).hasValue(T0);
   }
@@ -143,7 +143,7 @@ class IngestRunnerTest {
 
     assertThat(runsAt).containsExactly(0L, 100L);
     assertThat(r.alive()).isFalse();
-    assertThat(r.status(host.state().ingestPosition("src")).workerState()).isEqualTo("stopped");
+    assertThat(r.status(host.state().ingestPosition("src")).workerState()).isEqualTo(io.committed.IngestableStatus.WorkerState.STOPPED);
   }
 
   @Test

@@ -46,7 +46,7 @@ class IngestSupervisorTest {
         assertThat(p.sequence()).isEqualTo(transactions);
         assertThat(p.stateAsString()).isEqualTo("lsn/" + transactions);
       });
-      assertThat(status.workerState()).isEqualTo("running");
+      assertThat(status.workerState()).isEqualTo(io.committed.IngestableStatus.WorkerState.RUNNING);
     }
   }
 
@@ -57,7 +57,7 @@ class IngestSupervisorTest {
         .maxTransactionBytes(8192).ingestRetry(Duration.ofMillis(1), Duration.ofMillis(2), 2).start()) {
       log.types().define("tx", "[type]\nname = \"tx\"");
       log.ingestables().define("src", CONFIG);
-      await().atMost(Duration.ofSeconds(10)).until(() -> log.ingest().status("src").workerState().equals("parked"));
+      await().atMost(Duration.ofSeconds(10)).until(() -> log.ingest().status("src").workerState().equals(io.committed.IngestableStatus.WorkerState.PARKED));
       assertThat(log.ingest().status("src").parkedReason()).hasValueSatisfying(r ->
           assertThat(r).contains("maxTransactionBytes"));
       assertThat(log.ingest().status("src").highWaterMark()).isEqualTo(6);
@@ -85,7 +85,7 @@ class IngestSupervisorTest {
         .ingestRetry(Duration.ofMillis(1), Duration.ofMillis(2), 3).start()) {
       log.types().define("tx", "[type]\nname = \"tx\"");
       log.ingestables().define("src", CONFIG);
-      await().atMost(Duration.ofSeconds(10)).until(() -> log.ingest().status("src").workerState().equals("parked"));
+      await().atMost(Duration.ofSeconds(10)).until(() -> log.ingest().status("src").workerState().equals(io.committed.IngestableStatus.WorkerState.PARKED));
       IngestableStatus parked = log.ingest().status("src");
       assertThat(parked.parkedReason()).hasValueSatisfying(r ->
           assertThat(r).contains("3 consecutive failures").contains("cannot reach the source"));
@@ -93,7 +93,7 @@ class IngestSupervisorTest {
 
       log.ingestables().define("src", CONFIG); // the same document again: un-parks
       await().atMost(Duration.ofSeconds(10)).until(() -> runs[0] >= 4);
-      await().atMost(Duration.ofSeconds(10)).until(() -> log.ingest().status("src").workerState().equals("parked"));
+      await().atMost(Duration.ofSeconds(10)).until(() -> log.ingest().status("src").workerState().equals(io.committed.IngestableStatus.WorkerState.PARKED));
       assertThat(runs[0]).isEqualTo(6);
     }
   }

@@ -60,9 +60,26 @@ class SyncWorkerTest {
     assertThat(target.attempts).allSatisfy(batch -> assertThat(batch.size()).isLessThanOrEqualTo(10));
     assertThat(host.state.syncPosition("s").checkpoint()).isEqualTo(31);
     SyncableStatus status = w.status(host.state.syncPosition("s"), host.events.lastIndex(), 0, 0);
-    assertThat(status.workerState()).isEqualTo("idle");
+    assertThat(status.workerState()).isEqualTo(io.committed.SyncableStatus.WorkerState.IDLE);
     assertThat(status.caughtUp()).isTrue();
     assertThat(status.lag()).isZero();
+  }
+
+  @Test
+  void deliveriesWakeWhoWaitsForTheWorkersProgress() {
+    ManualScheduler timeouts = new ManualScheduler(new FakeClock(Instant.EPOCH)); // never run: no timeout
+    SyncProgress progress = new SyncProgress(timeouts::schedule);
+    SyncWorker w = new SyncWorker("s", () -> new ScriptedSyncable(target, (call, batch) -> null),
+        new TypeFilter(Set.of("a")), settings, host, scheduler, progress);
+    for (int i = 0; i < 3; i++) {
+      host.write(Entity.upsert("a", "k" + i, "{}"));
+    }
+    java.util.concurrent.CompletableFuture<Boolean> reached = progress.await("s", 3, Duration.ofHours(1),
+        id -> w.syncedIndex(host.state.syncPosition(id).checkpoint()));
+    w.start();
+    assertThat(reached).isNotDone();
+    scheduler.runUntilIdle(100);
+    assertThat(reached).isCompletedWithValue(true);
   }
 
   @Test
@@ -87,7 +104,7 @@ class SyncWorkerTest {
     w.start();
     scheduler.runUntilIdle(1); // opens the syncable, first attempt fails
     SyncableStatus failing = w.status(host.state.syncPosition("s"), 5, 0, 0);
-    assertThat(failing.workerState()).isEqualTo("retrying");
+    assertThat(failing.workerState()).isEqualTo(io.committed.SyncableStatus.WorkerState.RETRYING);
     assertThat(failing.consecutiveFailures()).isEqualTo(1);
     assertThat(failing.stuckSince()).contains(Instant.parse("2026-01-01T00:00:00Z"));
     assertThat(failing.lastError()).hasValueSatisfying(m -> assertThat(m).contains("connection reset"));
@@ -252,6 +269,6 @@ class SyncWorkerTest {
     scheduler.runUntilIdle(100);
     w.stop();
     assertThat(target.closed).isEqualTo(1);
-    assertThat(w.status(host.state.syncPosition("s"), 1, 0, 0).workerState()).isEqualTo("stopped");
+    assertThat(w.status(host.state.syncPosition("s"), 1, 0, 0).workerState()).isEqualTo(io.committed.SyncableStatus.WorkerState.STOPPED);
   }
 }

@@ -66,7 +66,7 @@ class PostgresRaftFailoverIT {
     int[] leader = {0};
     await().atMost(Duration.ofSeconds(30)).until(() -> {
       for (Map.Entry<Integer, CommittedLog> e : nodes.entrySet()) {
-        if (e.getValue().status().role().equals("leader")) {
+        if (e.getValue().status().role() == io.committed.NodeRole.LEADER) {
           leader[0] = e.getKey();
           return true;
         }

@@ -84,7 +84,7 @@ class PostgresSnapshotIT {
       lock.setAutoCommit(false);
       s.execute("lock table b in access exclusive mode"); // the copy of b waits here
       await("part of a copied").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(1))
-          .until(() -> log.ingest().status("snap").reported().map(r -> r.rowsCopied() >= 200).orElse(false));
+          .until(() -> log.ingest().status("snap").reported().map(r -> r.rowsCopied().orElse(0) >= 200).orElse(false));
       assertThat(pg.terminateSessions("committed-ingest-snap")).isPositive(); // kill the run mid-snapshot
       ResumeState at = ResumeState.of(log.ingest().status("snap").position().orElseThrow());
       assertThat(at.phase()).isEqualTo("snapshot");

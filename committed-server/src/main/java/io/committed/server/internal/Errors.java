@@ -1,14 +1,16 @@
 package io.committed.server.internal;
 
-import io.committed.MembershipException;
+import io.committed.api.MembershipException;
 import io.committed.api.CommittedException;
 import io.committed.api.ConfigException;
 import io.committed.api.LogClosedException;
 import io.committed.api.NotFoundException;
 import io.committed.api.NotLeaderException;
+import io.committed.api.OperationInterruptedException;
 import io.committed.api.ProposalRejectedException;
 import io.committed.api.RetriableException;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -28,8 +30,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link NotLeaderException}: 503 {@code not_leader} with the leader in {@code details};
  *   <li>{@link RetriableException}: 503 {@code outcome_unknown} when the write may have been
  *       committed, else 503 {@code unavailable}; {@code details.outcomeUnknown} says which;
+ *   <li>{@link OperationInterruptedException} (the request's thread was interrupted): as a
+ *       {@link RetriableException};
  *   <li>{@link LogClosedException}: 503 {@code shutting_down};
- *   <li>{@link MembershipException}: its {@linkplain MembershipException#apiCode() code} with 501 for
+ *   <li>{@link MembershipException}: its code in lower case with 501 for
  *       {@code not_supported} (the in-memory engine has no membership: the node cannot do it, and no
  *       retry will change that), 409 for {@code already_member}, {@code would_remove_last_voter} and
  *       {@code refused} (the group's state does not allow it), 404 for {@code unknown_node}, 400 for
@@ -74,6 +78,10 @@ public final class Errors {
       return new ApiError(503, e.outcomeUnknown() ? "outcome_unknown" : "unavailable", e.getMessage(),
           Map.of("outcomeUnknown", e.outcomeUnknown()), Map.of("Retry-After", "1"));
     }
+    if (t instanceof OperationInterruptedException e) { // the node is stopping the request's thread
+      return new ApiError(503, e.outcomeUnknown() ? "outcome_unknown" : "unavailable", e.getMessage(),
+          Map.of("outcomeUnknown", e.outcomeUnknown()), Map.of("Retry-After", "1"));
+    }
     if (t instanceof LogClosedException e) {
       return new ApiError(503, "shutting_down", e.getMessage(), Map.of("outcomeUnknown", false),
           Map.of("Retry-After", "1"));
@@ -85,7 +93,7 @@ public final class Errors {
         case INVALID -> 400;
         case ALREADY_MEMBER, WOULD_REMOVE_LAST_VOTER, REFUSED -> 409;
       };
-      return new ApiError(status, e.apiCode(), e.getMessage());
+      return new ApiError(status, e.code().name().toLowerCase(Locale.ROOT), e.getMessage());
     }
     if (t instanceof CommittedException e) {
       LOG.warn("request failed", e);

@@ -1,6 +1,7 @@
 package io.committed.server.internal;
 
 import io.committed.ConfigFormat;
+import io.committed.api.OperationInterruptedException;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -85,7 +86,7 @@ public final class Http {
    * Waits for a write to be applied, up to {@code timeout}; past it, the answer is 503
    * {@code outcome_unknown}: the write may still be committed.
    */
-  public static <T> T await(CompletableFuture<T> future, Duration timeout) throws InterruptedException {
+  public static <T> T await(CompletableFuture<T> future, Duration timeout) {
     try {
       return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
@@ -94,6 +95,9 @@ public final class Http {
           Map.of("outcomeUnknown", true), Map.of("Retry-After", "1"));
     } catch (ExecutionException e) {
       throw Errors.toApiError(e.getCause());
+    } catch (InterruptedException e) {
+      throw OperationInterruptedException.interrupted("interrupted while waiting for the write to be applied; it "
+          + "may still be committed", true, e);
     }
   }
 

@@ -50,7 +50,7 @@ final class MembershipRoutes {
     LogStatus s = node.log().status();
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("nodeId", s.nodeId());
-    out.put("leaderId", s.leaderId());
+    out.put("leaderId", s.leaderId().orElse(-1));
     out.put("voters", list(m.voters()));
     out.put("learners", list(m.learners()));
     Http.json(ctx, 200, out);

@@ -72,9 +72,9 @@ public final class NodeMetrics implements LogObserver, AutoCloseable {
         .description("times this node became or stopped being the leader").register(registry);
     Gauge.builder("committed.apply.index", this, m -> m.status == null ? 0 : m.status.lastIndex())
         .description("the last log index applied on this node").register(registry);
-    Gauge.builder("committed.leader", this, m -> m.status != null && "leader".equals(m.status.role()) ? 1 : 0)
+    Gauge.builder("committed.leader", this, m -> m.status != null && m.status.role() == io.committed.NodeRole.LEADER ? 1 : 0)
         .description("1 when this node is the leader").register(registry);
-    Gauge.builder("committed.leader.id", this, m -> m.status == null ? -1 : m.status.leaderId())
+    Gauge.builder("committed.leader.id", this, m -> m.status == null ? -1 : m.status.leaderId().orElse(-1))
         .description("the leader's node id, -1 when unknown").register(registry);
     Gauge.builder("committed.term", this, m -> m.status == null ? 0 : m.status.term())
         .description("the current term").register(registry);
@@ -203,9 +203,9 @@ public final class NodeMetrics implements LogObserver, AutoCloseable {
       }
       for (String id : ingests.keySet()) {
         ingestGauge(live, id, "committed.ingest.lag", "how far behind its source (in the unit its status names)",
-            s -> s.reported().map(r -> (double) r.lag()).orElse(-1.0));
+            s -> s.reported().map(r -> r.lag().isPresent() ? (double) r.lag().getAsLong() : -1.0).orElse(-1.0));
         ingestGauge(live, id, "committed.ingest.parked", "1 when parked after repeated failures",
-            s -> "parked".equals(s.workerState()) ? 1 : 0);
+            s -> s.workerState() == IngestableStatus.WorkerState.PARKED ? 1 : 0);
         ingestGauge(live, id, "committed.ingest.consecutive.failures", "failures since the last success",
             IngestableStatus::consecutiveFailures);
       }

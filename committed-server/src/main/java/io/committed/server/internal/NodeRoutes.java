@@ -1,6 +1,7 @@
 package io.committed.server.internal;
 
 import io.committed.LogStatus;
+import io.committed.NodeRole;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,9 +73,9 @@ final class NodeRoutes {
     m.put("groupId", s.groupId());
     m.put("nodeId", s.nodeId());
     m.put("engine", version.get("engine"));
-    m.put("role", s.role());
-    m.put("leaderId", s.leaderId());
-    m.put("leaderAddress", s.leaderAddress());
+    m.put("role", s.role().wireName());
+    m.put("leaderId", s.leaderId().orElse(-1)); // the API says -1 and null when unknown
+    m.put("leaderAddress", s.leaderAddress().orElse(null));
     m.put("term", s.term());
     m.put("lastIndex", s.lastIndex());
     m.put("engineCommittedIndex", s.engineCommittedIndex());
@@ -88,7 +89,7 @@ final class NodeRoutes {
   /** 200 when a leader is known and applying keeps up ({@link Readiness}). */
   private void ready(Context ctx) {
     LogStatus s = node.log().status();
-    List<String> reasons = node.readiness().check(node.stopping() || "stopped".equals(s.role()), s.leaderId() >= 0,
+    List<String> reasons = node.readiness().check(node.stopping() || s.role() == NodeRole.STOPPED, s.leaderId().isPresent(),
         s.engineAppliedIndex(), s.engineCommittedIndex());
     if (!reasons.isEmpty()) {
       throw new ApiError(503, "not_ready", String.join("; ", reasons), Map.of("reasons", reasons),
@@ -96,8 +97,8 @@ final class NodeRoutes {
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("status", "ready");
-    m.put("role", s.role());
-    m.put("leaderId", s.leaderId());
+    m.put("role", s.role().wireName());
+    m.put("leaderId", s.leaderId().orElse(-1));
     m.put("lastIndex", s.lastIndex());
     Http.json(ctx, 200, m);
   }

@@ -92,7 +92,7 @@ final class WorkerRoutes {
   static Map<String, Object> sync(SyncableStatus s) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", s.syncableId());
-    m.put("workerState", s.workerState());
+    m.put("workerState", s.workerState().wireName());
     m.put("checkpointIndex", s.checkpointIndex());
     m.put("lastSyncedIndex", s.lastSyncedIndex());
     m.put("headIndex", s.headIndex());
@@ -110,7 +110,7 @@ final class WorkerRoutes {
   static Map<String, Object> ingest(IngestableStatus s) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", s.ingestableId());
-    m.put("workerState", s.workerState());
+    m.put("workerState", s.workerState().wireName());
     s.position().ifPresent(p -> m.put("position", position(p)));
     m.put("highWaterMark", s.highWaterMark());
     s.reported().ifPresent(r -> m.put("reported", reported(r)));
@@ -136,9 +136,9 @@ final class WorkerRoutes {
   private static Map<String, Object> reported(IngestStatus r) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("phase", r.phase());
-    m.put("rowsCopied", r.rowsCopied());
-    m.put("rowsEstimated", r.rowsEstimated());
-    m.put("lag", r.lag());
+    m.put("rowsCopied", r.rowsCopied().orElse(-1)); // the API says -1 when unknown
+    m.put("rowsEstimated", r.rowsEstimated().orElse(-1));
+    m.put("lag", r.lag().orElse(-1));
     m.put("lagUnit", r.lagUnit());
     m.put("detail", r.detail());
     return m;

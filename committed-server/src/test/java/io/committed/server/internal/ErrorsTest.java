@@ -2,8 +2,9 @@ package io.committed.server.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.committed.MembershipException;
-import io.committed.MembershipException.Code;
+import io.committed.api.MembershipException;
+import io.committed.api.MembershipException.Code;
+import io.committed.api.OperationInterruptedException;
 import io.committed.api.RetriableException;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
@@ -33,5 +34,15 @@ class ErrorsTest {
     assertThat(e.status()).isEqualTo(503);
     assertThat(e.code()).isEqualTo("outcome_unknown");
     assertThat(e.headers()).containsEntry("Retry-After", "1");
+  }
+
+  @ParameterizedTest(name = "outcome unknown {0} -> {1}")
+  @CsvSource({"true, outcome_unknown", "false, unavailable"})
+  void anInterruptedRequestIsRetriable(boolean outcomeUnknown, String code) {
+    ApiError e = Errors.toApiError(new CompletionException(
+        new OperationInterruptedException("interrupted", outcomeUnknown, new InterruptedException())));
+    assertThat(e.status()).isEqualTo(503);
+    assertThat(e.code()).isEqualTo(code);
+    assertThat(e.details()).containsEntry("outcomeUnknown", outcomeUnknown);
   }
 }

@@ -108,14 +108,14 @@ public final class RaftNodes implements AutoCloseable {
       }
       int found = -1;
       for (Map.Entry<Integer, CommittedServer> e : running.entrySet()) {
-        int known = e.getValue().log().status().leaderId();
+        int known = e.getValue().log().status().leaderId().orElse(-1);
         if (known < 0 || found != -1 && known != found) {
           return false;
         }
         found = known;
       }
       leader[0] = found;
-      return found > 0 && running.containsKey(found) && running.get(found).log().status().role().equals("leader");
+      return found > 0 && running.containsKey(found) && running.get(found).log().status().role() == io.committed.NodeRole.LEADER;
     });
     return leader[0];
   }

@@ -1,5 +1,6 @@
 package io.committed.sync.http;
 
+import io.committed.NodeRole;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.committed.Committed;
@@ -68,7 +69,7 @@ class HttpRaftFailoverIT {
     int[] leader = {0};
     Await.until("a leader", Duration.ofSeconds(30), () -> {
       for (Map.Entry<Integer, CommittedLog> e : nodes.entrySet()) {
-        if (e.getValue().status().role().equals("leader")) {
+        if (e.getValue().status().role() == NodeRole.LEADER) {
           leader[0] = e.getKey();
           return true;
         }
@@ -92,7 +93,7 @@ class HttpRaftFailoverIT {
           throw new AssertionError("no node took the proposal", e);
         }
         Await.until("a leader again", Duration.ofSeconds(30), () -> nodes.values().stream()
-            .anyMatch(n -> n.status().role().equals("leader")));
+            .anyMatch(n -> n.status().role() == NodeRole.LEADER));
       }
     }
   }

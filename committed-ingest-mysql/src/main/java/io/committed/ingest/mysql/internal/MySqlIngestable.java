@@ -38,7 +38,7 @@ public final class MySqlIngestable implements Ingestable {
   public void run(IngestContext ctx) throws Exception {
     Pipeline pipeline = new Pipeline(MAX_IN_FLIGHT, MAX_IN_FLIGHT_BYTES, ctx::stopRequested);
     try (Connection side = connections.open()) {
-      ctx.reportStatus(new IngestStatus("starting", -1, -1, -1, "seconds", "preflight"));
+      ctx.reportStatus(IngestStatus.phase("starting", "preflight"));
       Catalog catalog = new Catalog(side, settings.dialect());
       ServerInfo server = catalog.preflight(settings);
       Map<TableName, TableInfo> tables = catalog.tables(settings);

@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -363,7 +364,8 @@ final class Streamer {
     if (!connected) {
       return;
     }
-    ctx.reportStatus(new IngestStatus(ResumeState.STREAMING, -1, -1, lagSeconds, "seconds",
+    ctx.reportStatus(new IngestStatus(ResumeState.STREAMING, OptionalLong.empty(), OptionalLong.empty(),
+        lagSeconds < 0 ? OptionalLong.empty() : OptionalLong.of(lagSeconds), "seconds",
         "position " + state.file() + ":" + state.pos() + (state.gtids().isEmpty() ? "" : " gtid " + state.gtids())
             + " (epoch " + state.epoch() + "); server " + server.version() + ", binlog retention " + server.retention()
             + (skipped > 0 ? "; " + skipped + " redelivered transactions skipped" : "")));

@@ -37,7 +37,8 @@ public final class PostgresIngestable implements Ingestable {
   public void run(IngestContext ctx) throws Exception {
     Pipeline pipeline = new Pipeline(MAX_IN_FLIGHT, MAX_IN_FLIGHT_BYTES, ctx::stopRequested);
     try (Connection side = connections.open()) {
-      ctx.reportStatus(new IngestStatus("starting", -1, -1, -1, "bytes", "preflight"));
+      ctx.reportStatus(new IngestStatus("starting", java.util.OptionalLong.empty(), java.util.OptionalLong.empty(),
+          java.util.OptionalLong.empty(), "bytes", "preflight"));
       Catalog catalog = new Catalog(side);
       Map<TableName, TableInfo> tables = catalog.preflight(settings);
       Slots.ensurePublication(side, settings.publication(), ctx.ingestableId(), settings.tables());

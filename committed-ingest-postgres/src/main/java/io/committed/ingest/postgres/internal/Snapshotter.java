@@ -221,7 +221,9 @@ final class Snapshotter {
   }
 
   private void status(ResumeState state, String detail) {
-    ctx.reportStatus(new IngestStatus(ResumeState.SNAPSHOT, state.rows(), estimate, -1, "bytes", detail));
+    ctx.reportStatus(new IngestStatus(ResumeState.SNAPSHOT, java.util.OptionalLong.of(state.rows()),
+        estimate < 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(estimate),
+        java.util.OptionalLong.empty(), "bytes", detail));
   }
 
   private static String query(TableInfo info, boolean after) {

@@ -357,7 +357,8 @@ final class Streamer {
   }
 
   private void report() {
-    ctx.reportStatus(new IngestStatus(ResumeState.STREAMING, -1, -1, lagBytes, "bytes", slotDetail));
+    ctx.reportStatus(new IngestStatus(ResumeState.STREAMING, java.util.OptionalLong.empty(), java.util.OptionalLong.empty(),
+        lagBytes < 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(lagBytes), "bytes", slotDetail));
   }
 
   /** Answers the server while waiting for the log, so that it does not time the connection out. */

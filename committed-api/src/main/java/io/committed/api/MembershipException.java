@@ -1,8 +1,9 @@
-package io.committed;
+package io.committed.api;
 
-import io.committed.api.CommittedException;
-
-/** A membership change the group refused; {@link #code()} says why. Nothing changed. */
+/**
+ * A change of the replication group's membership (add, promote, remove a node, move leadership)
+ * that the group refused; {@link #code()} says why. Nothing changed.
+ */
 public class MembershipException extends CommittedException {
   private static final long serialVersionUID = 1L;
 
@@ -33,10 +34,5 @@ public class MembershipException extends CommittedException {
   /** Why the change was refused. */
   public Code code() {
     return code;
-  }
-
-  /** The code in the REST API's spelling, e.g. {@code would_remove_last_voter}. */
-  public String apiCode() {
-    return code.name().toLowerCase(java.util.Locale.ROOT);
   }
 }

@@ -1,0 +1,299 @@
+package io.committed.benchmarks;
+
+import io.committed.Committed;
+import io.committed.CommittedLog;
+import io.committed.api.Entity;
+import io.committed.api.LogEntry;
+import io.committed.api.Proposal;
+import io.committed.spi.ResumableSyncable;
+import io.committed.spi.Syncable;
+import io.committed.spi.SyncableContext;
+import io.committed.spi.SyncableFactory;
+import io.committed.sync.nats.NatsSyncableFactory;
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.PublishOptions;
+import io.nats.client.api.PublishAck;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Entities per second the NATS syncable publishes into an R1 file stream, 1 KiB entities, with the
+ * client's own rate for the same messages in the same run:
+ *
+ * <ol>
+ *   <li>jnats alone: {@code publishAsync} of the same 1 KiB messages (same headers, a
+ *       {@code Nats-Msg-Id} each) with 256 acknowledgements outstanding, until all are acknowledged;
+ *   <li>backlog: the entries already in an in-memory log, the syncable defined, until the last is
+ *       acknowledged (the real sync worker);
+ *   <li>live: a writer keeping at most 1000 entities proposed and not yet acknowledged by the
+ *       stream, while the syncable publishes; commit-to-ack
+ *       latency per entity is from the proposal's commit (its future completing) to the return of
+ *       the {@code sync} call that published it, which returns only after every ack of its batch.
+ * </ol>
+ *
+ * <p>Needs nats-server with JetStream at {@code --url} (default the machine's 127.0.0.1:4222). Run:
+ *
+ * <pre>
+ * mvn -q -pl committed-benchmarks -am -DskipTests package
+ * java -cp committed-benchmarks/target/benchmarks.jar io.committed.benchmarks.NatsSyncBenchmark \
+ *     [--entities 100000] [--size 1024] [--batch 500] [--url nats://127.0.0.1:4222]
+ * </pre>
+ */
+public final class NatsSyncBenchmark {
+  private static final int LIVE_WINDOW = 1000;
+  private static final String ACK_TIMEOUT = System.getProperty("bench.ackTimeout", "10s");
+
+  private NatsSyncBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int entities = 100_000;
+    int size = 1024;
+    int batch = 500;
+    String url = "nats://127.0.0.1:4222";
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      switch (args[i]) {
+        case "--entities" -> entities = Integer.parseInt(args[i + 1]);
+        case "--size" -> size = Integer.parseInt(args[i + 1]);
+        case "--batch" -> batch = Integer.parseInt(args[i + 1]);
+        case "--url" -> url = args[i + 1];
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    String data = data(size);
+    System.out.printf(Locale.ROOT, "%d entities of %d bytes, R1 file stream, sync batch %d, %d cores%n", entities,
+        data.length(), batch, Runtime.getRuntime().availableProcessors());
+    try (Connection admin = Nats.connect(Options.builder().server(url).build())) {
+      if (!Boolean.getBoolean("bench.liveOnly")) {
+        rawClient(admin, Math.max(1000, entities / 10), data); // warm-up, not reported
+        double raw = rawClient(admin, entities, data);
+        System.out.printf(Locale.ROOT, "%-42s %10.0f msgs/s%n", "jnats publishAsync alone (256 in flight)", raw);
+        double backlog = backlog(admin, url, entities, data, batch);
+        System.out.printf(Locale.ROOT, "%-42s %10.0f entities/s%n", "syncable, backlog in the log", backlog);
+      }
+      live(admin, url, entities, data, batch);
+    }
+  }
+
+  private static String data(int size) {
+    String head = "{\"id\":\"e\",\"note\":\"";
+    return head + "x".repeat(Math.max(0, size - head.length() - 2)) + "\"}";
+  }
+
+  private static String streamName(String what) {
+    return "BENCH_" + what + "_" + ProcessHandle.current().pid();
+  }
+
+  private static void delete(Connection c, String stream) throws Exception {
+    try {
+      c.jetStreamManagement().deleteStream(stream);
+    } catch (JetStreamApiException e) {
+      if (e.getApiErrorCode() != 10059) {
+        throw e;
+      }
+    }
+  }
+
+  /** Messages per second jnats publishes and gets acknowledged with 256 in flight. */
+  static double rawClient(Connection c, int n, String data) throws Exception {
+    String stream = streamName("RAW");
+    String subject = stream.toLowerCase(Locale.ROOT);
+    c.jetStreamManagement().addStream(StreamConfiguration.builder().name(stream).subjects(subject + ".>")
+        .storageType(StorageType.File).replicas(1).build());
+    try {
+      JetStream js = c.jetStream();
+      byte[] body = data.getBytes(StandardCharsets.UTF_8);
+      ArrayDeque<CompletableFuture<PublishAck>> window = new ArrayDeque<>();
+      long start = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        Headers h = new Headers();
+        h.add("Committed-Syncable", "bench").add("Committed-Index", Integer.toString(i + 1))
+            .add("Committed-Position", "0").add("Committed-Entities", "1").add("Committed-Type", "item")
+            .add("Committed-Type-Version", "1").add("Committed-Operation", "upsert")
+            .add("Committed-Key", "k" + (i % 1000)).add("Committed-Timestamp", "2026-01-01T00:00:00Z");
+        NatsMessage m = NatsMessage.builder().subject(subject + ".k" + (i % 1000)).headers(h).data(body).build();
+        if (window.size() == 256) {
+          window.removeFirst().get();
+        }
+        window.addLast(js.publishAsync(m, PublishOptions.builder().messageId("bench:" + (i + 1) + ":0")
+            .expectedStream(stream).build()));
+      }
+      for (CompletableFuture<PublishAck> f : window) {
+        f.get();
+      }
+      return n / ((System.nanoTime() - start) / 1e9);
+    } finally {
+      delete(c, stream);
+    }
+  }
+
+  private static String syncableDoc(String kind, String url, String stream, int batch) {
+    return """
+        [syncable]
+        type = "%1$s"
+        batchSize = %4$d
+        [%1$s]
+        topic = "item"
+        servers = ["%2$s"]
+        stream = "%3$s"
+        subject = "%5$s.${key}"
+        ackTimeout = "%6$s"
+        [%1$s.createStream]
+        storage = "file"
+        replicas = 1
+        """.formatted(kind, url, stream, batch, stream.toLowerCase(Locale.ROOT), ACK_TIMEOUT);
+  }
+
+  static double backlog(Connection admin, String url, int n, String data, int batch) throws Exception {
+    String stream = streamName("BACKLOG");
+    try (CommittedLog log = Committed.builder().inMemory().syncBatchSize(batch).start()) {
+      log.types().define("item", "[type]\nname = \"item\"");
+      List<CompletableFuture<Long>> pending = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        pending.add(log.propose(Proposal.of(Entity.upsert("item", "k" + (i % 1000), data))));
+        if (pending.size() == 1000) {
+          CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+          pending.clear();
+        }
+      }
+      CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+      long head = log.lastIndex();
+      long start = System.nanoTime();
+      log.syncables().define("bench", syncableDoc("nats", url, stream, batch));
+      if (!log.sync().awaitSynced("bench", head, Duration.ofMinutes(30))) {
+        throw new IllegalStateException("not synced: " + log.sync().status("bench"));
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      check(admin, stream, n);
+      return n / seconds;
+    } finally {
+      delete(admin, stream);
+    }
+  }
+
+  static void live(Connection admin, String url, int n, String data, int batch) throws Exception {
+    String stream = streamName("LIVE");
+    // by log index: the log's own entries (checkpoints) sit between the entities' entries
+    Map<Long, Long> committed = new ConcurrentHashMap<>();
+    Map<Long, Long> acked = new ConcurrentHashMap<>();
+    // entries proposed but not yet acknowledged by the stream: a bounded pipeline, so that the
+    // latency is the pipeline's, not that of a backlog growing without end
+    Semaphore window = new Semaphore(LIVE_WINDOW);
+    TimedFactory factory = new TimedFactory(acked, committed, window);
+    try (CommittedLog log = Committed.builder().inMemory().syncBatchSize(batch).syncableFactory(factory).start()) {
+      log.types().define("item", "[type]\nname = \"item\"");
+      log.syncables().define("bench", syncableDoc(TimedFactory.KIND, url, stream, batch));
+      long start = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        window.acquire();
+        log.propose(Proposal.of(Entity.upsert("item", "k" + (i % 1000), data))).whenComplete((index, err) -> {
+          if (index != null) {
+            committed.put(index, System.nanoTime());
+          } else {
+            window.release();
+          }
+        });
+      }
+      // every entity acknowledged: the writer's whole window is free again
+      if (!window.tryAcquire(LIVE_WINDOW, 30, java.util.concurrent.TimeUnit.MINUTES)) {
+        throw new IllegalStateException("not synced: " + log.sync().status("bench"));
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      check(admin, stream, n);
+      long[] latencies = new long[n];
+      int k = 0;
+      for (Map.Entry<Long, Long> c : committed.entrySet()) {
+        latencies[k++] = acked.get(c.getKey()) - c.getValue();
+      }
+      Arrays.sort(latencies);
+      System.out.printf(Locale.ROOT, "%-42s %10.0f entities/s, commit-to-ack p50 %.2f ms, p99 %.2f ms%n",
+          "syncable, live (" + LIVE_WINDOW + " unacknowledged at most)", n / seconds, latencies[n / 2] / 1e6,
+          latencies[(int) (n * 0.99)] / 1e6);
+    } finally {
+      delete(admin, stream);
+    }
+  }
+
+  private static void check(Connection admin, String stream, long n) throws Exception {
+    long count = admin.jetStreamManagement().getStreamInfo(stream).getStreamState().getMsgCount();
+    if (count != n) {
+      throw new IllegalStateException("expected " + n + " messages in " + stream + ", found " + count);
+    }
+  }
+
+  /** The NATS syncable under another kind, noting when each entry's sync call returned. */
+  static final class TimedFactory implements SyncableFactory {
+    static final String KIND = "natsbench";
+    private final NatsSyncableFactory nats = new NatsSyncableFactory();
+    private final Map<Long, Long> acked;
+    private final Map<Long, Long> committed;
+    private final Semaphore window;
+
+    TimedFactory(Map<Long, Long> acked, Map<Long, Long> committed, Semaphore window) {
+      this.acked = acked;
+      this.committed = committed;
+      this.window = window;
+    }
+
+    @Override
+    public String kind() {
+      return KIND;
+    }
+
+    @Override
+    public Syncable create(SyncableContext context) {
+      ResumableSyncable inner = (ResumableSyncable) nats.create(context);
+      return new ResumableSyncable() {
+        @Override
+        public long lastSyncedIndex() throws Exception {
+          // after a failure, entries the stream already has are not delivered again: count them as
+          // acknowledged now (a few latencies are overstated) so that the writer's window does not leak
+          long last = inner.lastSyncedIndex();
+          long now = System.nanoTime();
+          int fresh = 0;
+          for (Long index : committed.keySet()) {
+            if (index <= last && acked.putIfAbsent(index, now) == null) {
+              fresh++;
+            }
+          }
+          window.release(fresh);
+          return last;
+        }
+
+        @Override
+        public void sync(List<LogEntry> entries) throws Exception {
+          inner.sync(entries);
+          long now = System.nanoTime();
+          int fresh = 0;
+          for (LogEntry e : entries) {
+            if (acked.putIfAbsent(e.index(), now) == null) {
+              fresh++;
+            }
+          }
+          window.release(fresh);
+        }
+
+        @Override
+        public void close() throws Exception {
+          inner.close();
+        }
+      };
+    }
+  }
+}
