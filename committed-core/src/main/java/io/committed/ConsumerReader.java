@@ -21,9 +21,10 @@ public interface ConsumerReader extends AutoCloseable {
    * wait is woken by the apply of a new entry, not by polling.
    *
    * @throws io.committed.api.LogClosedException when the log or this reader is closed
-   * @throws InterruptedException when the thread is interrupted while waiting
+   * @throws io.committed.api.OperationInterruptedException when the thread is interrupted while
+   *     waiting (its interrupt status is set again)
    */
-  List<LogEntry> poll(int maxEntries, Duration timeout) throws InterruptedException;
+  List<LogEntry> poll(int maxEntries, Duration timeout);
 
   /**
    * Acknowledges everything up to {@code index}: the consumer's replicated position moves there,

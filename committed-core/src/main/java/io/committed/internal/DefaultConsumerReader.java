@@ -4,6 +4,7 @@ import io.committed.ConsumerReader;
 import io.committed.api.Entity;
 import io.committed.api.LogClosedException;
 import io.committed.api.LogEntry;
+import io.committed.api.OperationInterruptedException;
 import io.committed.api.Proposal;
 import io.committed.api.ProposalRejectedException;
 import io.committed.api.ProposalRejectedException.Reason;
@@ -43,7 +44,7 @@ final class DefaultConsumerReader implements ConsumerReader {
   }
 
   @Override
-  public List<LogEntry> poll(int maxEntries, Duration timeout) throws InterruptedException {
+  public List<LogEntry> poll(int maxEntries, Duration timeout) {
     if (maxEntries < 1) {
       throw new IllegalArgumentException("maxEntries must be >= 1, was " + maxEntries);
     }
@@ -69,7 +70,14 @@ final class DefaultConsumerReader implements ConsumerReader {
         continue; // only entries of other types: read on
       }
       long left = deadline - System.nanoTime();
-      if (left <= 0 || !signal.await(position, left, TimeUnit.NANOSECONDS, () -> closed)) {
+      boolean arrived;
+      try {
+        arrived = left > 0 && signal.await(position, left, TimeUnit.NANOSECONDS, () -> closed);
+      } catch (InterruptedException e) {
+        throw OperationInterruptedException.interrupted("interrupted while consumer '" + name
+            + "' waited for entry " + position, false, e);
+      }
+      if (!arrived) {
         checkOpen();
         return List.of();
       }

@@ -42,7 +42,7 @@ class ConsumerRaftIT {
     return entries.stream().map(LogEntry::index).toList();
   }
 
-  private static List<LogEntry> drain(ConsumerReader reader) throws InterruptedException {
+  private static List<LogEntry> drain(ConsumerReader reader) {
     List<LogEntry> out = new ArrayList<>();
     List<LogEntry> got;
     while (!(got = reader.poll(100, Duration.ZERO)).isEmpty()) {

@@ -96,7 +96,7 @@ final class StreamRoutes {
     }
   }
 
-  private void send(LogReader reader, String type, ServletOutputStream out) throws IOException, InterruptedException {
+  private void send(LogReader reader, String type, ServletOutputStream out) throws IOException {
     ByteArrayOutputStream batch = new ByteArrayOutputStream();
     while (true) {
       List<LogEntry> entries;
