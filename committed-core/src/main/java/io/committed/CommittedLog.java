@@ -108,6 +108,13 @@ public interface CommittedLog extends AutoCloseable {
   /** Ingest progress of the ingestables. */
   IngestControl ingest();
 
+  /**
+   * Named consumers whose acknowledged positions are replicated through the log: open a reader,
+   * poll, acknowledge what was processed; a new reader of the name resumes after the acknowledged
+   * index.
+   */
+  Consumers consumers();
+
   /** This node's view of the log and its group. */
   LogStatus status();
 

@@ -4,6 +4,7 @@ import io.committed.ClusterControl;
 import io.committed.CommittedLog;
 import io.committed.ConfigKind;
 import io.committed.ConfigRegistry;
+import io.committed.Consumers;
 import io.committed.IngestControl;
 import io.committed.LogReader;
 import io.committed.LogStatus;
@@ -54,6 +55,7 @@ public final class DefaultCommittedLog implements CommittedLog, IngestHost.Provi
   private final DefaultSyncControl syncControl;
   private final DefaultIngestControl ingestControl;
   private final DefaultClusterControl cluster;
+  private final DefaultConsumers consumers;
 
   public DefaultCommittedLog(LogSettings settings, LogEngine engine) {
     this.settings = settings;
@@ -80,6 +82,7 @@ public final class DefaultCommittedLog implements CommittedLog, IngestHost.Provi
     this.syncControl = new DefaultSyncControl(this, syncs);
     this.ingestControl = new DefaultIngestControl(state, ingests);
     this.cluster = new DefaultClusterControl(engine, settings, lifecycle);
+    this.consumers = new DefaultConsumers(this, signal);
   }
 
   /** Starts the engine; on failure everything started is closed again. */
@@ -146,6 +149,11 @@ public final class DefaultCommittedLog implements CommittedLog, IngestHost.Provi
   @Override
   public IngestControl ingest() {
     return ingestControl;
+  }
+
+  @Override
+  public Consumers consumers() {
+    return consumers;
   }
 
   @Override

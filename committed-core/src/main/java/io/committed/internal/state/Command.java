@@ -38,6 +38,12 @@ public sealed interface Command {
     R removeConfig(RemoveConfig c);
 
     R barrier(Barrier c);
+
+    R openConsumer(OpenConsumer c);
+
+    R ackConsumer(AckConsumer c);
+
+    R removeConsumer(RemoveConsumer c);
   }
 
   /**
@@ -168,6 +174,38 @@ public sealed interface Command {
     @Override
     public <R> R accept(Visitor<R> visitor) {
       return visitor.barrier(this);
+    }
+  }
+
+  /**
+   * Creates the named consumer following {@code types} (empty = every type) with everything up to
+   * {@code acknowledged} counted as acknowledged; when it exists with the same types this changes
+   * nothing (the consumer resumes), with other types it is refused.
+   */
+  record OpenConsumer(String name, java.util.List<String> types, long acknowledged) implements Command {
+    public OpenConsumer {
+      types = java.util.List.copyOf(new java.util.TreeSet<>(types));
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.openConsumer(this);
+    }
+  }
+
+  /** Moves a consumer's acknowledged position forward to {@code index}; a lower index changes nothing. */
+  record AckConsumer(String name, long index) implements Command {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.ackConsumer(this);
+    }
+  }
+
+  /** Deletes a consumer and its position. */
+  record RemoveConsumer(String name) implements Command {
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.removeConsumer(this);
     }
   }
 }

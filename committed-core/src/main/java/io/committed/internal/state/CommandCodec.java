@@ -23,6 +23,9 @@ public final class CommandCodec {
   private static final int REMOVE_CONFIG = 10;
   private static final int WRITE_PART = 11;
   private static final int BARRIER = 12;
+  private static final int OPEN_CONSUMER = 13;
+  private static final int ACK_CONSUMER = 14;
+  private static final int REMOVE_CONSUMER = 15;
 
   // Wire codes of enums: the position in these arrays, independent of declaration order.
   private static final ConfigKind[] KINDS = {
@@ -102,6 +105,23 @@ public final class CommandCodec {
     public BytesWriter barrier(Command.Barrier b) {
       return out.u8(BARRIER);
     }
+
+    @Override
+    public BytesWriter openConsumer(Command.OpenConsumer c) {
+      out.u8(OPEN_CONSUMER).string(c.name()).varInt(c.types().size());
+      c.types().forEach(out::string);
+      return out.varLong(c.acknowledged());
+    }
+
+    @Override
+    public BytesWriter ackConsumer(Command.AckConsumer c) {
+      return out.u8(ACK_CONSUMER).string(c.name()).varLong(c.index());
+    }
+
+    @Override
+    public BytesWriter removeConsumer(Command.RemoveConsumer c) {
+      return out.u8(REMOVE_CONSUMER).string(c.name());
+    }
   }
 
   public static Command decode(byte[] bytes) {
@@ -127,10 +147,22 @@ public final class CommandCodec {
       case ROLLBACK_CONFIG -> new Command.RollbackConfig(kindAt(in.u8()), in.string(), in.varInt(), in.varInt(), in.varLong());
       case REMOVE_CONFIG -> new Command.RemoveConfig(kindAt(in.u8()), in.string(), in.varLong());
       case BARRIER -> new Command.Barrier();
+      case OPEN_CONSUMER -> new Command.OpenConsumer(in.string(), readStrings(in), in.varLong());
+      case ACK_CONSUMER -> new Command.AckConsumer(in.string(), in.varLong());
+      case REMOVE_CONSUMER -> new Command.RemoveConsumer(in.string());
       default -> throw new CorruptDataException("unknown command tag " + tag);
     };
     in.expectEnd("command " + tag);
     return c;
+  }
+
+  static java.util.List<String> readStrings(BytesReader in) {
+    int n = in.varInt();
+    java.util.List<String> out = new java.util.ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(in.string());
+    }
+    return out;
   }
 
   private static BytesWriter writeMark(BytesWriter out, Command.IngestMark m) {

@@ -19,6 +19,8 @@ import java.util.TreeMap;
 final class LogState {
   private static final int MAGIC = 0x434D534D; // "CMSM"
   private static final int FORMAT = 2;
+  /** Tag of the optional consumers section after the staged parts. */
+  private static final int CONSUMERS_SECTION = 1;
 
   long lastIndex;
   long lastEngineIndex;
@@ -28,6 +30,12 @@ final class LogState {
   final TreeMap<String, IngestState> ingests = new TreeMap<>();
   /** Parts of an unfinished large transaction, per ingestable. */
   final TreeMap<String, Staged> staged = new TreeMap<>();
+  /**
+   * Named consumers. Written as an optional trailing section, only when there is one, so that a
+   * state without consumers has the same bytes as before they existed and older snapshots (which
+   * end after the staged parts) restore unchanged.
+   */
+  final TreeMap<String, ConsumerState> consumers = new TreeMap<>();
 
   LogState() {
     for (ConfigKind k : ConfigKind.values()) {
@@ -52,6 +60,16 @@ final class LogState {
   static final class SyncState {
     long epoch;
     long checkpoint;
+  }
+
+  /** A named consumer's followed types (sorted; empty = all) and acknowledged index. */
+  static final class ConsumerState {
+    final List<String> types;
+    long acknowledged;
+
+    ConsumerState(List<String> types) {
+      this.types = List.copyOf(types);
+    }
   }
 
   /** The first parts of a large transaction: {@code parts} expected, {@code bodies} received. */
@@ -99,6 +117,14 @@ final class LogState {
       out.string(id).varInt(st.parts()).varInt(st.bodies().size());
       st.bodies().forEach(out::bytes);
     });
+    if (!consumers.isEmpty()) {
+      out.u8(CONSUMERS_SECTION).varInt(consumers.size());
+      consumers.forEach((name, c) -> {
+        out.string(name).varInt(c.types.size());
+        c.types.forEach(out::string);
+        out.varLong(c.acknowledged);
+      });
+    }
   }
 
   static LogState readFrom(BytesReader in) {
@@ -169,6 +195,19 @@ final class LogState {
         bodies.add(in.bytes());
       }
       s.staged.put(id, new Staged(parts, bodies));
+    }
+    if (in.remaining() > 0) {
+      int section = in.u8();
+      if (section != CONSUMERS_SECTION) {
+        throw new CorruptDataException("unknown state snapshot section " + section);
+      }
+      int consumerCount = in.varInt();
+      for (int i = 0; i < consumerCount; i++) {
+        String name = in.string();
+        ConsumerState c = new ConsumerState(CommandCodec.readStrings(in));
+        c.acknowledged = in.varLong();
+        s.consumers.put(name, c);
+      }
     }
     in.expectEnd("state snapshot");
     return s;

@@ -17,7 +17,7 @@ import java.io.OutputStream;
  * <p>Deterministic: the result of {@link #apply} depends only on the state and the command. The
  * engine calls {@code apply}, {@code snapshot} and {@code restore} from its apply thread. Each
  * command goes to the applier of its concern: {@link EntityWrites}, {@link IngestMarks},
- * {@link SyncRecords}, {@link ConfigVersions}.
+ * {@link SyncRecords}, {@link ConfigVersions}, {@link ConsumerPositions}.
  */
 public final class StateMachine implements ReplicatedStateMachine {
 
@@ -47,6 +47,7 @@ public final class StateMachine implements ReplicatedStateMachine {
   private final IngestMarks ingests = new IngestMarks();
   private final SyncRecords syncs = new SyncRecords();
   private final ConfigVersions configs = new ConfigVersions();
+  private final ConsumerPositions consumers = new ConsumerPositions();
 
   /** A state machine over a state of its own. */
   public StateMachine(EventLog events, Listener listener) {
@@ -154,6 +155,21 @@ public final class StateMachine implements ReplicatedStateMachine {
     public ApplyResult barrier(Command.Barrier c) {
       return ApplyResult.ok(0);
     }
+
+    @Override
+    public ApplyResult openConsumer(Command.OpenConsumer c) {
+      return consumers.open(state, c);
+    }
+
+    @Override
+    public ApplyResult ackConsumer(Command.AckConsumer c) {
+      return consumers.ack(state, c);
+    }
+
+    @Override
+    public ApplyResult removeConsumer(Command.RemoveConsumer c) {
+      return consumers.remove(state, c);
+    }
   }
 
   /** Tells the listener what an accepted command changed; {@code value} is its result. */
@@ -240,6 +256,21 @@ public final class StateMachine implements ReplicatedStateMachine {
 
     @Override
     public Void barrier(Command.Barrier c) {
+      return null;
+    }
+
+    @Override
+    public Void openConsumer(Command.OpenConsumer c) {
+      return null;
+    }
+
+    @Override
+    public Void ackConsumer(Command.AckConsumer c) {
+      return null;
+    }
+
+    @Override
+    public Void removeConsumer(Command.RemoveConsumer c) {
       return null;
     }
   }

@@ -136,6 +136,21 @@ final class StateQueries implements StateView {
     }
   }
 
+  @Override
+  public Optional<ConsumerPosition> consumer(String name) {
+    synchronized (store) {
+      LogState.ConsumerState c = store.state().consumers.get(name);
+      return c == null ? Optional.empty() : Optional.of(new ConsumerPosition(c.types, c.acknowledged));
+    }
+  }
+
+  @Override
+  public List<String> consumerNames() {
+    synchronized (store) {
+      return List.copyOf(store.state().consumers.keySet());
+    }
+  }
+
   private static ConfigDocument document(ConfigKind kind, String id, StoredVersion v) {
     return new ConfigDocument(kind, id, v.version(), v.format(), v.document(),
         EntryCodec.fromMicros(v.timestampMicros()), v.restoredFrom());

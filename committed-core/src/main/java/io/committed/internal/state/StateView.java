@@ -23,6 +23,9 @@ public interface StateView {
   record IngestPosition(long serial, long highWaterMark, Optional<SourcePosition> position, boolean parked,
       String parkedReason) {}
 
+  /** A named consumer's followed types (sorted; empty = every type) and acknowledged index. */
+  record ConsumerPosition(List<String> types, long acknowledged) {}
+
   /** The index of the last entry applied, 0 when none. */
   long lastIndex();
 
@@ -52,4 +55,10 @@ public interface StateView {
 
   /** Serial 0, no position, not parked for an ingestable that has recorded nothing. */
   IngestPosition ingestPosition(String ingestableId);
+
+  /** A named consumer's position; empty when there is no such consumer. */
+  Optional<ConsumerPosition> consumer(String name);
+
+  /** The names of all consumers, sorted. */
+  List<String> consumerNames();
 }

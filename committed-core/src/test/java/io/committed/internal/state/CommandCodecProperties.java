@@ -32,7 +32,10 @@ class CommandCodecProperties {
         Combinators.combine(kinds, ids, v, Arbitraries.of(ConfigFormat.class), bytes, n).as(Command.PutConfig::new),
         Combinators.combine(kinds, ids, v, v, n).as(Command.RollbackConfig::new),
         Combinators.combine(kinds, ids, n).as(Command.RemoveConfig::new),
-        Arbitraries.just(new Command.Barrier()));
+        Arbitraries.just(new Command.Barrier()),
+        Combinators.combine(ids, ids.list().ofMaxSize(4), n).as(Command.OpenConsumer::new),
+        Combinators.combine(ids, n).as(Command.AckConsumer::new),
+        ids.map(Command.RemoveConsumer::new));
   }
 
   @Property

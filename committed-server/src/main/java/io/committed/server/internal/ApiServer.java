@@ -55,6 +55,8 @@ public final class ApiServer {
     all.addAll(new ProposalRoutes(node).routes());
     all.addAll(new ConfigRoutes(node).routes());
     all.addAll(new WorkerRoutes(node).routes());
+    all.addAll(new ConsumerRoutes(node).routes());
+    all.addAll(new StreamRoutes(node).routes());
     all.addAll(new MembershipRoutes(node).routes());
     all.addAll(new NodeRoutes(node).routes());
     this.routes = List.copyOf(all);

@@ -12,6 +12,7 @@ public final class NodeContext {
   private final NodeMetrics metrics;
   private final Readiness readiness;
   private volatile boolean stopping;
+  private final java.util.List<Runnable> onStopping = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public NodeContext(CommittedLog log, ServerSettings settings, NodeMetrics metrics) {
     this.log = log;
@@ -44,6 +45,17 @@ public final class NodeContext {
 
   public void stopping(boolean value) {
     stopping = value;
+    if (value) {
+      onStopping.forEach(Runnable::run);
+    }
+  }
+
+  /**
+   * Runs {@code action} when the node starts stopping, before the API drains: requests that wait
+   * (long polls, streams) end there instead of holding the drain until its deadline.
+   */
+  public void onStopping(Runnable action) {
+    onStopping.add(action);
   }
 
   /** The request body, within the size cap and the read timeout. */
