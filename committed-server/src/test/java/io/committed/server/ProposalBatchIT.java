@@ -137,4 +137,18 @@ class ProposalBatchIT {
     ndjson(lines.toString()).expectError(413, "batch_too_large");
     assertThat(node.server().log().lastIndex()).isEqualTo(before);
   }
+
+  @Test
+  void aBodyAboveTheRequestCapIsRefusedWith413() {
+    try (TestNode small = TestNode.start(Map.of("COMMITTED_MAX_PROPOSAL_BYTES", "1024"))) { // bodies up to 2048 bytes
+      small.client().postToml("/v1/type/item", "[type]\nname = \"item\"\n").expect(200);
+      StringJoiner body = new StringJoiner(",", "[", "]");
+      for (int i = 0; i < 40; i++) {
+        body.add(proposal("big-" + i, i));
+      }
+      long before = small.server().log().lastIndex();
+      small.client().postJson("/v1/proposals", body.toString()).expectError(413, "payload_too_large");
+      assertThat(small.server().log().lastIndex()).isEqualTo(before);
+    }
+  }
 }
