@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A measurement, not a test: three raft nodes in this JVM (fsync on), 1 KiB proposals written to
- * the leader over HTTP, first one per request on {@code POST /v1/proposal}, then {@code batch} per
+ * the leader's log in process ({@code connections} in flight), then over HTTP, first one per request on {@code POST /v1/proposal}, then {@code batch} per
  * request on {@code POST /v1/proposals}; prints proposals/s of each in one run.
  *
  * <pre>
@@ -55,13 +55,40 @@ public final class HttpWriteHarness {
       // warm-up, then the two measurements
       run(http, base, 2, connections, 1, pad);
       run(http, base, 2, batchConnections, batch, pad);
+      inProcess(nodes.server(leader).log(), 2, connections, pad);
+      double engine = inProcess(nodes.server(leader).log(), seconds, connections, pad);
       double single = run(http, base, seconds, connections, 1, pad);
       double batched = run(http, base, seconds, batchConnections, batch, pad);
-      System.out.printf(Locale.ROOT, "single route, %d connections: %.0f proposals/s%n", connections, single);
-      System.out.printf(Locale.ROOT, "batch route, %d per request, %d connections: %.0f proposals/s (%.2fx)%n", batch,
-          batchConnections, batched, batched / single);
+      System.out.printf(Locale.ROOT, "in-process engine, %d in flight: %.0f proposals/s%n", connections, engine);
+      System.out.printf(Locale.ROOT, "single route, %d connections: %.0f proposals/s (%.2fx the engine)%n",
+          connections, single, single / engine);
+      System.out.printf(Locale.ROOT, "batch route, %d per request, %d connections: %.0f proposals/s (%.2fx the engine,"
+          + " %.2fx the single route)%n", batch, batchConnections, batched, batched / engine, batched / single);
     }
     System.exit(0);
+  }
+
+  /** Proposals/s of the leader's log itself, {@code inFlight} at a time, the same 1 KiB documents. */
+  private static double inProcess(io.committed.CommittedLog log, int seconds, int inFlight, String pad)
+      throws Exception {
+    java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(inFlight);
+    AtomicLong done = new AtomicLong();
+    long start = System.nanoTime();
+    long end = start + Duration.ofSeconds(seconds).toNanos();
+    long n = 0;
+    while (System.nanoTime() < end) {
+      slots.acquire();
+      io.committed.api.Proposal p = io.committed.server.internal.ProposalCodec.parse(
+          proposal(n++, pad).getBytes(StandardCharsets.UTF_8));
+      log.propose(p).whenComplete((i, e) -> {
+        if (e == null) {
+          done.incrementAndGet();
+        }
+        slots.release();
+      });
+    }
+    slots.acquire(inFlight);
+    return done.get() / ((System.nanoTime() - start) / 1e9);
   }
 
   private static String proposal(long n, String pad) {
