@@ -55,6 +55,7 @@ public final class ServerSettings {
       Map.entry("COMMITTED_HTTP_TLS_KEY_FILE", ""),
       Map.entry("COMMITTED_HTTP_TLS_CLIENT_CA_FILE", ""),
       Map.entry("COMMITTED_MAX_PROPOSAL_BYTES", "16777216"),
+      Map.entry("COMMITTED_MAX_BATCH_PROPOSALS", "1000"),
       Map.entry("COMMITTED_HTTP_READ_TIMEOUT", "30s"),
       Map.entry("COMMITTED_HTTP_WRITE_TIMEOUT", "30s"),
       Map.entry("COMMITTED_HTTP_IDLE_TIMEOUT", "120s"),
@@ -82,6 +83,7 @@ public final class ServerSettings {
   private final Path tlsKeyFile;
   private final Path tlsClientCaFile;
   private final int maxProposalBytes;
+  private final int maxBatchProposals;
   private final Duration readTimeout;
   private final Duration writeTimeout;
   private final Duration idleTimeout;
@@ -125,6 +127,7 @@ public final class ServerSettings {
           + tlsCertFile + " KEY=" + tlsKeyFile + " CLIENT_CA=" + tlsClientCaFile);
     }
     maxProposalBytes = (int) env.bytes("COMMITTED_MAX_PROPOSAL_BYTES", 16L * 1024 * 1024, 1024, 512L * 1024 * 1024);
+    maxBatchProposals = env.integer("COMMITTED_MAX_BATCH_PROPOSALS", 1000, 1, 100_000);
     readTimeout = env.duration("COMMITTED_HTTP_READ_TIMEOUT", Duration.ofSeconds(30));
     writeTimeout = env.duration("COMMITTED_HTTP_WRITE_TIMEOUT", Duration.ofSeconds(30));
     idleTimeout = env.duration("COMMITTED_HTTP_IDLE_TIMEOUT", Duration.ofSeconds(120));
@@ -290,6 +293,15 @@ public final class ServerSettings {
   /** {@code COMMITTED_MAX_PROPOSAL_BYTES}: the largest encoded proposal (default 16 MiB). */
   public int maxProposalBytes() {
     return maxProposalBytes;
+  }
+
+  /**
+   * {@code COMMITTED_MAX_BATCH_PROPOSALS}: the most proposals one {@code POST /v1/proposals} may
+   * carry (default 1000, at most 100,000); more gets 413 {@code batch_too_large}. The body is
+   * capped by {@link #maxRequestBytes()} as well.
+   */
+  public int maxBatchProposals() {
+    return maxBatchProposals;
   }
 
   /** The largest request body accepted, twice {@link #maxProposalBytes()} (as in the original); larger gets 413. */

@@ -53,6 +53,7 @@ public final class ApiServer {
     ServerSettings s = node.settings();
     List<Route> all = new ArrayList<>();
     all.addAll(new ProposalRoutes(node).routes());
+    all.addAll(new ProposalBatchRoutes(node).routes());
     all.addAll(new ConfigRoutes(node).routes());
     all.addAll(new WorkerRoutes(node).routes());
     all.addAll(new ConsumerRoutes(node).routes());

@@ -87,8 +87,16 @@ public final class Http {
    * {@code outcome_unknown}: the write may still be committed.
    */
   public static <T> T await(CompletableFuture<T> future, Duration timeout) {
+    return await(future, timeout, timeout);
+  }
+
+  /**
+   * {@link #await(CompletableFuture, Duration)} for one write of several sharing the deadline
+   * {@code timeout}: it waits what is {@code left} of it (zero: only a write already done).
+   */
+  public static <T> T await(CompletableFuture<T> future, Duration left, Duration timeout) {
     try {
-      return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      return future.get(left.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       throw new ApiError(503, "outcome_unknown", "the write was not confirmed within " + timeout.toMillis()
           + " ms (COMMITTED_HTTP_WRITE_TIMEOUT); it may still be committed: read the log before retrying",

@@ -59,7 +59,12 @@ public final class ProposalCodec {
    * @throws ProposalRejectedException for what {@link Entity} and {@link Proposal} refuse
    */
   public static Proposal parse(byte[] body) {
-    try (JsonParser p = Json.FACTORY.createParser(body)) {
+    return parse(body, 0, body.length);
+  }
+
+  /** {@link #parse(byte[])} of {@code length} bytes of {@code body} from {@code offset}: one item of a batch. */
+  public static Proposal parse(byte[] body, int offset, int length) {
+    try (JsonParser p = Json.FACTORY.createParser(body, offset, length)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw ApiError.badRequest("invalid_request", "a proposal is a JSON object: {\"entities\":[{\"typeId\":...,"
             + "\"key\":...,\"data\":...}]}");
