@@ -137,6 +137,21 @@ class MariaDbDdlIT {
     }
   }
 
+  @Test
+  void aTruncateIsNotPropagatedButTheStatusSaysSo() throws Exception {
+    try (TestIngestLog t = log()) {
+      TestIngestRun run = started(t);
+      my.sql("insert into t values (1, 101, 'b1')", "insert into t values (2, 102, 'b2')", "truncate table t",
+          "insert into t values (3, 103, 'b3')");
+      Await.until("3 entries", WAIT, () -> t.log().lastIndex() >= 3);
+      Await.until("the status to name the TRUNCATE", WAIT, () -> run.lastReported()
+          .map(s -> s.detail().matches("(?s).*; 1 TRUNCATE statements not propagated, the last: TRUNCATE of \\S+\\.t"
+              + " at \\S+:\\d+ not propagated to topic 't' .*")).orElse(false));
+      assertThat(run.stop(WAIT)).isTrue();
+      assertThat(SqlTestSource.fold(t.log(), "t")).containsOnlyKeys("1", "2", "3"); // no deletes
+    }
+  }
+
   private static void assertLog(TestIngestLog t) {
     List<LogEntry> all = SqlTestSource.all(t.log());
     List<String> got = all.stream().flatMap(e -> e.entities().stream())
