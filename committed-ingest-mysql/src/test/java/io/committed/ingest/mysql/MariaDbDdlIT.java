@@ -124,7 +124,7 @@ class MariaDbDdlIT {
       assertThat(run.stop(WAIT)).isTrue();
       my.sql("insert into u values (1, 'y', 200, 'caf\u00e9', '2024-05-01 10:15:30.123')",
           "alter table u modify e enum('w','x','y'), modify n int, modify s varbinary(10),"
-              + " modify d varchar(30)",
+              + " modify d varchar(30), rename column id to ident",
           "insert into u values (2, 'w', -5, x'01', 'text')");
       TestIngestRun again = started(t);
       Await.until("3 entries", WAIT, () -> t.log().lastIndex() >= 3);
@@ -133,7 +133,7 @@ class MariaDbDdlIT {
           .map(x -> x.keyAsString() + "=" + x.dataAsString()).toList()).containsExactly(
           "0={\"id\":0,\"e\":\"x\",\"n\":1,\"s\":\"a\",\"d\":\"2024-01-01T00:00:00.000\"}",
           "1={\"id\":1,\"e\":\"y\",\"n\":200,\"s\":\"caf\u00e9\",\"d\":\"2024-05-01T10:15:30.123\"}",
-          "2={\"id\":2,\"e\":\"w\",\"n\":-5,\"s\":\"AQ==\",\"d\":\"text\"}");
+          "2={\"ident\":2,\"e\":\"w\",\"n\":-5,\"s\":\"AQ==\",\"d\":\"text\"}");
     }
   }
 

@@ -4,6 +4,7 @@ import com.github.shyiko.mysql.binlog.event.TableMapEventData;
 import io.committed.ingest.sql.internal.RowEncoder;
 import io.committed.ingest.sql.internal.SourceException;
 import io.committed.ingest.sql.internal.TableName;
+import io.committed.ingest.sql.internal.TopicSpec;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -72,8 +73,25 @@ final class Tables {
     for (ColumnInfo m : fromMap) {
       columns.add(merged(info.column(m.name()), m));
     }
-    return new RowEncoder<>(settings.topicOf(t).orElseThrow(), t, columns, ColumnInfo::name, ColumnInfo::kind,
-        info.keyColumns());
+    TopicSpec topic = settings.topicOf(t).orElseThrow();
+    return new RowEncoder<>(topic, t, columns, ColumnInfo::name, ColumnInfo::kind, keyColumns(topic, info, map));
+  }
+
+  /**
+   * The key's columns by their names when the rows were written: a table's own primary key from the table
+   * map (a key column renamed since keeps its old name in older events), a configured primaryKey as named.
+   */
+  private static List<String> keyColumns(TopicSpec topic, TableInfo info, TableMapEventData map) {
+    List<Integer> pk = map.getEventMetadata().getSimplePrimaryKeys();
+    if (!topic.primaryKey().isEmpty() || pk == null || pk.isEmpty()) {
+      return info.keyColumns();
+    }
+    List<String> names = map.getEventMetadata().getColumnNames();
+    List<String> key = new ArrayList<>(pk.size());
+    for (int i : pk) {
+      key.add(names.get(i));
+    }
+    return key;
   }
 
   /**
