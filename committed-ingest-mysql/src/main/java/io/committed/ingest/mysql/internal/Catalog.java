@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -166,6 +167,20 @@ public final class Catalog {
       throw new SourceException("user " + user + " may not stream the binary log: GRANT REPLICATION SLAVE ON *.* TO "
           + user);
     }
+  }
+
+  /** The Java charset of every collation id the server knows. */
+  Map<Integer, String> collationCharsets() throws SQLException {
+    Map<Integer, String> out = new HashMap<>();
+    try (Statement s = connection.createStatement();
+        ResultSet r = s.executeQuery("select id, character_set_name from information_schema.collations")) {
+      while (r.next()) {
+        if (r.getString(2) != null) {
+          out.put(r.getInt(1), Charsets.java(r.getString(2)));
+        }
+      }
+    }
+    return out;
   }
 
   private TableInfo table(TableName t, TopicSpec topic) throws SQLException {

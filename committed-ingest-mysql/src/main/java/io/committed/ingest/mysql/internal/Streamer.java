@@ -32,6 +32,8 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,6 +78,8 @@ final class Streamer {
   private long lagSeconds = -1;
   private long lastStatus;
   private long skipped;
+  private long truncates;
+  private String lastTruncate;
   private boolean connected;
 
   Streamer(IngestContext ctx, MySqlSettings settings, Tables tables, ServerInfo server, Pipeline pipeline,
@@ -270,9 +274,34 @@ final class Streamer {
     if (!inTxn) {
       begin();
     }
+    TableName truncated = truncated(sql, q.getDatabase());
+    if (truncated != null && settings.topicOf(truncated).isPresent()) {
+      truncates++;
+      lastTruncate = "TRUNCATE of " + truncated + " at " + file + ":" + h.getPosition() + " not propagated to topic '"
+          + settings.topicOf(truncated).orElseThrow().topic() + "' (its rows stay in the log and in syncables)";
+      LOG.warn("ingestable '{}': {}", ctx.ingestableId(), lastTruncate);
+    }
     tables.changed(q.getDatabase(), sql);
     encoders.clear();
     commit(h);
+  }
+
+  private static final Pattern TRUNCATE = Pattern.compile("(?is)^(?:/\\*.*?\\*/\\s*)*truncate\\s+(?:table\\s+)?"
+      + "(`(?:[^`]|``)+`|[^\\s.`;]+)(?:\\s*\\.\\s*(`(?:[^`]|``)+`|[^\\s.`;]+))?");
+
+  /** The table a {@code TRUNCATE} statement empties ({@code database} when it names none), else null. */
+  static TableName truncated(String sql, String database) {
+    Matcher m = TRUNCATE.matcher(sql);
+    if (!m.find()) {
+      return null;
+    }
+    return m.group(2) == null ? new TableName(database, unquoted(m.group(1)))
+        : new TableName(unquoted(m.group(1)), unquoted(m.group(2)));
+  }
+
+  private static String unquoted(String identifier) {
+    return identifier.startsWith("`") ? identifier.substring(1, identifier.length() - 1).replace("``", "`")
+        : identifier;
   }
 
   private RowEncoder<ColumnInfo> encoder(long tableId) {
@@ -454,7 +483,8 @@ final class Streamer {
     }
     String position = "position " + state.file() + ":" + state.pos() + (state.gtids().isEmpty() ? "" : " gtid "
         + state.gtids()) + " (epoch " + state.epoch() + "); server " + server.version() + ", binlog retention "
-        + server.retention() + (skipped > 0 ? "; " + skipped + " redelivered transactions skipped" : "");
+        + server.retention() + (skipped > 0 ? "; " + skipped + " redelivered transactions skipped" : "")
+        + (truncates > 0 ? "; " + truncates + " TRUNCATE statements not propagated, the last: " + lastTruncate : "");
     OptionalLong lag = lagSeconds < 0 ? OptionalLong.empty() : OptionalLong.of(lagSeconds);
     if (state.snapshotting()) {
       OptionalLong estimate = snapshot.estimate() < 0 ? OptionalLong.empty() : OptionalLong.of(snapshot.estimate());

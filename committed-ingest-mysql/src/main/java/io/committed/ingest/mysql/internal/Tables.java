@@ -4,6 +4,7 @@ import com.github.shyiko.mysql.binlog.event.TableMapEventData;
 import io.committed.ingest.sql.internal.RowEncoder;
 import io.committed.ingest.sql.internal.SourceException;
 import io.committed.ingest.sql.internal.TableName;
+import io.committed.ingest.sql.internal.TopicSpec;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,9 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The captured tables' shapes while streaming: encoders for table-map events, whose column names
- * (binlog_row_metadata = FULL) say which value is which column; the catalog says each column's
- * kind. After a DDL statement the catalog is read again before the next table map is used.
+ * The captured tables' shapes while streaming: encoders for table-map events, whose metadata
+ * (binlog_row_metadata = FULL) says which value is which column and each column's type as it was
+ * when the rows were written ({@link MapColumns}); the catalog adds only what the event does not
+ * say, for a column that still has the event's type. After a DDL statement the catalog is read
+ * again before the next table map is used.
  */
 final class Tables {
   private static final Logger LOG = LoggerFactory.getLogger(Tables.class);
@@ -24,6 +27,7 @@ final class Tables {
   private final Catalog catalog;
   private final Map<TableName, TableInfo> infos;
   private boolean stale;
+  private Map<Integer, String> collations;
 
   Tables(MySqlSettings settings, Catalog catalog, Map<TableName, TableInfo> infos) {
     this.settings = settings;
@@ -64,17 +68,63 @@ final class Tables {
     if (stale || info == null || !covers(info, names)) {
       info = reread(t);
     }
+    List<ColumnInfo> fromMap = MapColumns.of(map, this::charsetOf);
     List<ColumnInfo> columns = new ArrayList<>(names.size());
-    for (String n : names) {
-      ColumnInfo c = info.column(n);
-      if (c == null) {
-        // the column is gone from the catalog (dropped since this event): its raw text is the best we have
-        c = new ColumnInfo(n, ValueKind.TEXT, "", "", true, false, 0, "UTF-8", List.of());
-      }
-      columns.add(c);
+    for (ColumnInfo m : fromMap) {
+      columns.add(merged(info.column(m.name()), m));
     }
-    return new RowEncoder<>(settings.topicOf(t).orElseThrow(), t, columns, ColumnInfo::name, ColumnInfo::kind,
-        info.keyColumns());
+    TopicSpec topic = settings.topicOf(t).orElseThrow();
+    return new RowEncoder<>(topic, t, columns, ColumnInfo::name, ColumnInfo::kind, keyColumns(topic, info, map));
+  }
+
+  /**
+   * The key's columns by their names when the rows were written: a table's own primary key from the table
+   * map (a key column renamed since keeps its old name in older events), a configured primaryKey as named.
+   */
+  private static List<String> keyColumns(TopicSpec topic, TableInfo info, TableMapEventData map) {
+    List<Integer> pk = map.getEventMetadata().getSimplePrimaryKeys();
+    if (!topic.primaryKey().isEmpty() || pk == null || pk.isEmpty()) {
+      return info.keyColumns();
+    }
+    List<String> names = map.getEventMetadata().getColumnNames();
+    List<String> key = new ArrayList<>(pk.size());
+    for (int i : pk) {
+      key.add(names.get(i));
+    }
+    return key;
+  }
+
+  /**
+   * The column as the table map says it was when its rows were written; the catalog's column of the same
+   * name only adds what the event does not say (MariaDB's JSON check, generated), and only when it still
+   * has the event's type: after an ALTER TABLE the catalog may describe another column of that name.
+   */
+  static ColumnInfo merged(ColumnInfo catalog, ColumnInfo map) {
+    if (catalog == null) {
+      return map;
+    }
+    boolean same = catalog.kind() == map.kind() && catalog.dataType().equals(map.dataType())
+        || catalog.kind() == map.kind() && map.kind() != ValueKind.INTEGER && map.kind() != ValueKind.UNSIGNED
+        || catalog.kind() == ValueKind.JSON && map.kind() == ValueKind.TEXT && map.dataType().equals("text");
+    if (!same) {
+      return map;
+    }
+    boolean labelled = map.kind() == ValueKind.ENUM || map.kind() == ValueKind.SET;
+    return new ColumnInfo(catalog.name(), catalog.kind(), map.kind() == ValueKind.BINARY ? map.dataType()
+        : catalog.dataType(), catalog.sqlType(), map.nullable(), catalog.generated(), map.length(),
+        map.charset() == null ? catalog.charset() : map.charset(),
+        labelled && !map.labels().isEmpty() ? map.labels() : catalog.labels());
+  }
+
+  private String charsetOf(int collation) {
+    if (collations == null) {
+      try {
+        collations = catalog.collationCharsets();
+      } catch (SQLException e) {
+        throw new IllegalStateException("cannot read the server's collations: " + e.getMessage(), e);
+      }
+    }
+    return collations.get(collation);
   }
 
   private static boolean covers(TableInfo info, List<String> names) {
