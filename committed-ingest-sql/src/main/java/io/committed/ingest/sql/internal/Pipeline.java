@@ -1,5 +1,6 @@
 package io.committed.ingest.sql.internal;
 
+import io.committed.api.ProposalRejectedException;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -105,6 +106,7 @@ public final class Pipeline {
    * Takes the committed proposals off the head.
    *
    * @throws ProposalFailedException when one failed: the run must end
+   * @throws SourceException when one was refused for an undefined type (a restart would not help)
    */
   public void drain() {
     while (!items.isEmpty() && items.peek().future().isDone()) {
@@ -159,6 +161,12 @@ public final class Pipeline {
       item.future().join();
     } catch (RuntimeException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
+      if (cause instanceof ProposalRejectedException r && r.reason() == ProposalRejectedException.Reason.TYPE_NOT_FOUND) {
+        // the same transaction would be refused again after a restart: park until the type is defined
+        throw new SourceException("a source transaction was refused because it writes an undefined type ("
+            + r.getMessage() + "): define the type (an outbox routes to the type its aggregate type column names),"
+            + " then resume the ingestable");
+      }
       throw new ProposalFailedException("a proposal was not committed (" + cause.getMessage()
           + "); restarting from the committed position", cause);
     }
