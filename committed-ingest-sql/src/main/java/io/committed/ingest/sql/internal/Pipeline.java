@@ -161,11 +161,8 @@ public final class Pipeline {
       item.future().join();
     } catch (RuntimeException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      if (cause instanceof ProposalRejectedException r && r.reason() == ProposalRejectedException.Reason.TYPE_NOT_FOUND) {
-        // the same transaction would be refused again after a restart: park until the type is defined
-        throw new SourceException("a source transaction was refused because it writes an undefined type ("
-            + r.getMessage() + "): define the type (an outbox routes to the type its aggregate type column names),"
-            + " then resume the ingestable");
+      if (cause instanceof ProposalRejectedException r && parkIfUndefinedType(r) instanceof SourceException park) {
+        throw park;
       }
       throw new ProposalFailedException("a proposal was not committed (" + cause.getMessage()
           + "); restarting from the committed position", cause);
@@ -173,6 +170,20 @@ public final class Pipeline {
     if (item.lsn() > committedLsn) {
       committedLsn = item.lsn();
     }
+  }
+
+  /**
+   * The exception to end a run with for a refused proposal: a {@link SourceException} (the ingestable
+   * parks) when it writes an undefined type, since the same source transaction would be refused again
+   * after a restart; otherwise {@code refused} itself.
+   */
+  public static RuntimeException parkIfUndefinedType(ProposalRejectedException refused) {
+    if (refused.reason() != ProposalRejectedException.Reason.TYPE_NOT_FOUND) {
+      return refused;
+    }
+    return new SourceException("a source transaction was refused because it writes an undefined type ("
+        + refused.getMessage() + "): define the type (an outbox routes to the type its aggregate type column"
+        + " names), then resume the ingestable");
   }
 
   /** A proposal failed; the supervisor restarts the ingestable from its committed position. */

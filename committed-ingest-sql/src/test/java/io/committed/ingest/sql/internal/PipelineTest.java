@@ -52,4 +52,14 @@ class PipelineTest {
         io.committed.api.ProposalRejectedException.Reason.TOO_LARGE, "too large")));
     assertThatThrownBy(pipeline::drain).isInstanceOf(Pipeline.ProposalFailedException.class);
   }
+
+  @Test
+  void aSynchronousRefusalForAnUndefinedTypeParks() {
+    assertThat(Pipeline.parkIfUndefinedType(new io.committed.api.ProposalRejectedException(
+        io.committed.api.ProposalRejectedException.Reason.TYPE_NOT_FOUND, "type 'x' is not defined")))
+        .isInstanceOf(SourceException.class).hasMessageContaining("'x'");
+    assertThat(Pipeline.parkIfUndefinedType(new io.committed.api.ProposalRejectedException(
+        io.committed.api.ProposalRejectedException.Reason.TOO_LARGE, "big")))
+        .isInstanceOf(io.committed.api.ProposalRejectedException.class);
+  }
 }
