@@ -55,6 +55,7 @@ final class Streamer {
   private final Watermarks marks;
   private final Map<Long, TableMapEventData> tableMaps = new HashMap<>();
   private final Map<Long, RowEncoder<ColumnInfo>> encoders = new HashMap<>();
+  private final OutboxRows outboxes;
   private ResumeState state;
   private MariaGtids mariaGtids;
   private MySqlGtidSet mysqlGtids;
@@ -85,6 +86,7 @@ final class Streamer {
     this.marks = marks;
     this.settings = settings;
     this.tables = tables;
+    this.outboxes = new OutboxRows(settings, tables);
     this.server = server;
     this.pipeline = pipeline;
     this.state = state;
@@ -190,6 +192,14 @@ final class Streamer {
           d.getRows().forEach(row -> watermark(row, mark));
           break;
         }
+        if (outboxes.isOutbox(tableMaps.get(d.getTableId()))) { // only inserts of an outbox count
+          outboxes.inserted(d.getTableId(), tableMaps.get(d.getTableId()), d.getIncludedColumns(), d.getRows())
+              .forEach(x -> {
+                txn.add(x);
+                txnBytes += x.keyLength() + x.dataLength();
+              });
+          break;
+        }
         RowEncoder<ColumnInfo> e = encoder(d.getTableId());
         if (e != null) {
           for (Serializable[] row : d.getRows()) {
@@ -272,6 +282,7 @@ final class Streamer {
     }
     tables.changed(q.getDatabase(), sql);
     encoders.clear();
+    outboxes.clear();
     commit(h);
   }
 
