@@ -150,7 +150,11 @@ final class IngestRunner {
         }
       }
     }
-    // a refused or failed proposal is the real cause; what run() threw after it is its consequence
+    // a refused or failed proposal is the real cause; what run() threw after it is its consequence, unless the
+    // ingestable judged that refusal permanent (a retry would meet it again)
+    if (failure instanceof PermanentIngestException) {
+      return failure;
+    }
     return session != null && session.failure().isPresent() ? session.failure().get() : failure;
   }
 

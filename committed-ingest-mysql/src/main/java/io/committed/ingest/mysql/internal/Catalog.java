@@ -1,5 +1,6 @@
 package io.committed.ingest.mysql.internal;
 
+import io.committed.ingest.sql.internal.Outbox;
 import io.committed.ingest.sql.internal.SourceException;
 import io.committed.ingest.sql.internal.TableName;
 import io.committed.ingest.sql.internal.TopicSpec;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -91,6 +93,26 @@ public final class Catalog {
       for (TableName t : topic.tables()) {
         out.put(t, table(t, topic));
       }
+    }
+    for (Outbox o : settings.outboxes()) {
+      List<String> names = new ArrayList<>();
+      try (PreparedStatement s = connection.prepareStatement("select column_name from information_schema.columns"
+          + " where table_schema = ? and table_name = ? order by ordinal_position")) {
+        s.setString(1, o.table().schema());
+        s.setString(2, o.table().name());
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            names.add(r.getString(1));
+          }
+        }
+      }
+      if (!names.isEmpty()) {
+        o.fieldsOf(names); // the columns [[sql.outbox]] names, before the checks of an ordinary table
+      }
+      // described like a table keyed by its aggregate id (existence and privileges checked there)
+      TableInfo info = table(o.table(), new TopicSpec("[[sql.outbox]]", List.of(o.table()), List.of(o.keyColumn()),
+          true, Set.of(), Set.of(), Map.of()));
+      out.put(o.table(), info);
     }
     return out;
   }

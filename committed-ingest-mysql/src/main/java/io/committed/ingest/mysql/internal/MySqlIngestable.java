@@ -64,6 +64,8 @@ public final class MySqlIngestable implements Ingestable {
       }
     } catch (Pipeline.Stopped e) {
       // asked to stop
+    } catch (io.committed.api.ProposalRejectedException e) {
+      throw Pipeline.parkIfUndefinedType(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // asked to stop while waiting for the stream
     }

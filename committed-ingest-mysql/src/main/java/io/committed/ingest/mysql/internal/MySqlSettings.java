@@ -3,6 +3,7 @@ package io.committed.ingest.mysql.internal;
 import io.committed.api.ConfigException;
 import io.committed.ingest.sql.internal.SourceSection;
 import io.committed.ingest.sql.internal.SourceSection.OnPositionLost;
+import io.committed.ingest.sql.internal.Outbox;
 import io.committed.ingest.sql.internal.SqlConfig;
 import io.committed.ingest.sql.internal.TableName;
 import io.committed.ingest.sql.internal.TopicSpec;
@@ -30,6 +31,7 @@ import java.util.Set;
  * @param initialSnapshot copy the tables' existing rows (chunk by chunk, while streaming)
  * @param watermarkTable the table the snapshot writes its watermarks to
  * @param topics the topics, each with its tables
+ * @param outboxes the outbox tables ({@code [[sql.outbox]]}), streamed (inserts only) but not copied
  */
 public record MySqlSettings(
     Dialect dialect,
@@ -43,7 +45,8 @@ public record MySqlSettings(
     OnPositionLost onPositionLost,
     boolean initialSnapshot,
     TableName watermarkTable,
-    List<TopicSpec> topics) {
+    List<TopicSpec> topics,
+    List<Outbox> outboxes) {
 
   /** How positions are kept. */
   public enum PositionMode {
@@ -105,18 +108,24 @@ public record MySqlSettings(
     if (watermarks == null) {
       throw my.error("watermark_table", "'" + wm + "' is not a table name: write database.table or table (no quotes)");
     }
-    List<TopicSpec> topics = new SqlConfig(SOURCE, address.database(), "shop.orders", "database.table").topics(section);
+    SqlConfig config = new SqlConfig(SOURCE, address.database(), "shop.orders", "database.table");
+    List<TopicSpec> topics = config.topics(section);
     if (TopicSpec.tablesOf(topics).contains(watermarks)) {
       throw section.error("tables", "lists " + watermarks + ", the snapshot's watermark table: set [sql.mysql]"
           + " watermark_table to another table");
     }
     return new MySqlSettings(dialect, address, serverId, mode, batch, heartbeat, status, connect, onLost,
-        snapshot, watermarks, topics);
+        snapshot, watermarks, topics, Outbox.parse(config, section, topics));
   }
 
   /** Every table of every topic, in order. */
   public List<TableName> tables() {
     return TopicSpec.tablesOf(topics);
+  }
+
+  /** The topic that captures {@code table}, if any. */
+  public Optional<Outbox> outboxOf(TableName table) {
+    return Outbox.of(outboxes, table);
   }
 
   /** The topic that captures {@code table}, if any. */

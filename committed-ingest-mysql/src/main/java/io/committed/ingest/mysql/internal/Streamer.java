@@ -57,6 +57,7 @@ final class Streamer {
   private final Watermarks marks;
   private final Map<Long, TableMapEventData> tableMaps = new HashMap<>();
   private final Map<Long, RowEncoder<ColumnInfo>> encoders = new HashMap<>();
+  private final OutboxRows outboxes;
   private ResumeState state;
   private MariaGtids mariaGtids;
   private MySqlGtidSet mysqlGtids;
@@ -89,6 +90,7 @@ final class Streamer {
     this.marks = marks;
     this.settings = settings;
     this.tables = tables;
+    this.outboxes = new OutboxRows(settings, tables);
     this.server = server;
     this.pipeline = pipeline;
     this.state = state;
@@ -194,6 +196,14 @@ final class Streamer {
           d.getRows().forEach(row -> watermark(row, mark));
           break;
         }
+        if (outboxes.isOutbox(tableMaps.get(d.getTableId()))) { // only inserts of an outbox count
+          outboxes.inserted(d.getTableId(), tableMaps.get(d.getTableId()), d.getIncludedColumns(), d.getRows())
+              .forEach(x -> {
+                txn.add(x);
+                txnBytes += x.keyLength() + x.dataLength();
+              });
+          break;
+        }
         RowEncoder<ColumnInfo> e = encoder(d.getTableId());
         if (e != null) {
           for (Serializable[] row : d.getRows()) {
@@ -283,6 +293,7 @@ final class Streamer {
     }
     tables.changed(q.getDatabase(), sql);
     encoders.clear();
+    outboxes.clear();
     commit(h);
   }
 

@@ -1,6 +1,7 @@
 package io.committed.ingest.postgres.internal;
 
 import io.committed.ingest.postgres.internal.PgOutput.Column;
+import io.committed.ingest.sql.internal.Outbox;
 import io.committed.ingest.sql.internal.SourceException;
 import io.committed.ingest.sql.internal.TableName;
 import io.committed.ingest.sql.internal.TopicSpec;
@@ -57,7 +58,36 @@ public final class Catalog {
         out.put(t, table(t, topic));
       }
     }
+    for (Outbox o : settings.outboxes()) {
+      outbox(o);
+    }
     return out;
+  }
+
+  /** Checks that an outbox table exists, may be read and has the columns its settings name. */
+  private void outbox(Outbox o) throws SQLException {
+    List<String> columns = new ArrayList<>();
+    try (PreparedStatement s = connection.prepareStatement("select a.attname, has_table_privilege(c.oid, 'SELECT')"
+        + " from pg_class c join pg_namespace n on n.oid = c.relnamespace join pg_attribute a on a.attrelid = c.oid"
+        + " where n.nspname = ? and c.relname = ? and c.relkind in ('r', 'p') and a.attnum > 0 and not a.attisdropped"
+        + " and a.attgenerated = '' order by a.attnum")) {
+      s.setString(1, o.table().schema());
+      s.setString(2, o.table().name());
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          columns.add(r.getString(1));
+          if (!r.getBoolean(2)) {
+            throw new SourceException("user " + one("select current_user") + " may not read outbox " + o.table()
+                + ": GRANT SELECT ON " + Sql.table(o.table()) + " TO it");
+          }
+        }
+      }
+    }
+    if (columns.isEmpty()) {
+      throw new SourceException("outbox table " + o.table() + " ([[sql.outbox]] table) does not exist in the source"
+          + " database: create it or fix the table setting");
+    }
+    o.fieldsOf(columns);
   }
 
   private TableInfo table(TableName t, TopicSpec topic) throws SQLException {

@@ -2,6 +2,8 @@ package io.committed.ingest.postgres.internal;
 
 import io.committed.ingest.postgres.internal.PgOutput.Column;
 import io.committed.ingest.postgres.internal.PgOutput.Tuple;
+import io.committed.api.Entity;
+import io.committed.ingest.sql.internal.Outbox;
 import io.committed.ingest.sql.internal.RowEncoder;
 import io.committed.ingest.sql.internal.TableName;
 import io.committed.ingest.sql.internal.TopicSpec;
@@ -56,6 +58,11 @@ final class PgRows {
       throw new IllegalStateException("a row of " + e.table() + " has an unchanged TOAST value that was not filled in");
     }
     return e.data(texts(row));
+  }
+
+  /** The entity of a row inserted into an outbox table (inserted rows have every value). */
+  static Entity outbox(Outbox.Encoder<Column> e, Tuple row) {
+    return e.entity(texts(row));
   }
 
   /** The row's texts, null where it has none (SQL NULL, or an unchanged TOASTed value). */

@@ -1,6 +1,7 @@
 package io.committed.ingest.postgres.internal;
 
 import io.committed.api.ConfigException;
+import io.committed.ingest.sql.internal.Outbox;
 import io.committed.ingest.sql.internal.SourceSection;
 import io.committed.ingest.sql.internal.SourceSection.OnPositionLost;
 import io.committed.ingest.sql.internal.SqlConfig;
@@ -29,6 +30,7 @@ import java.util.regex.Pattern;
  * @param dropSlotOnRemove drop the slot (and a publication Committed created) when the ingestable is removed
  * @param initialSnapshot copy the tables' existing rows before streaming
  * @param topics the topics, each with its tables
+ * @param outboxes the outbox tables ({@code [[sql.outbox]]}), streamed (inserts only) but not copied
  */
 public record PgSettings(
     String jdbcUrl,
@@ -40,7 +42,8 @@ public record PgSettings(
     OnPositionLost onSlotLost,
     boolean dropSlotOnRemove,
     boolean initialSnapshot,
-    List<TopicSpec> topics) {
+    List<TopicSpec> topics,
+    List<Outbox> outboxes) {
 
   private static final Pattern SLOT_NAME = Pattern.compile("[a-z0-9_]{1,63}");
   private static final Pattern PUBLICATION_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
@@ -81,12 +84,25 @@ public record PgSettings(
     boolean drop = pg.bool("drop_slot_on_remove", true);
     boolean snapshot = pg.initialSnapshot();
     List<TopicSpec> topics = CONFIG.topics(section);
-    return new PgSettings(url, slot, publication, batch, heartbeat, status, onLost, drop, snapshot, topics);
+    return new PgSettings(url, slot, publication, batch, heartbeat, status, onLost, drop, snapshot, topics,
+        Outbox.parse(CONFIG, section, topics));
   }
 
   /** Every table of every topic, in order. */
   public List<TableName> tables() {
     return TopicSpec.tablesOf(topics);
+  }
+
+  /** The tables the publication must publish: every topic's and every outbox's. */
+  public List<TableName> publishedTables() {
+    List<TableName> all = new java.util.ArrayList<>(tables());
+    all.addAll(Outbox.tablesOf(outboxes));
+    return all;
+  }
+
+  /** The outbox declared for {@code table}, if any. */
+  public Optional<Outbox> outboxOf(TableName table) {
+    return Outbox.of(outboxes, table);
   }
 
   /** The topic that captures {@code table}, if any. */

@@ -45,7 +45,7 @@ public final class PostgresIngestable implements Ingestable {
           java.util.OptionalLong.empty(), "bytes", "preflight"));
       Catalog catalog = new Catalog(side);
       Map<TableName, TableInfo> tables = catalog.preflight(settings);
-      Slots.ensurePublication(side, settings.publication(), ctx.ingestableId(), settings.tables());
+      Slots.ensurePublication(side, settings.publication(), ctx.ingestableId(), settings.publishedTables());
       Optional<SourcePosition> position = ctx.position();
       ResumeState state;
       if (position.isEmpty()) {
@@ -60,6 +60,8 @@ public final class PostgresIngestable implements Ingestable {
       }
     } catch (Pipeline.Stopped e) {
       // asked to stop
+    } catch (io.committed.api.ProposalRejectedException e) {
+      throw Pipeline.parkIfUndefinedType(e);
     }
   }
 

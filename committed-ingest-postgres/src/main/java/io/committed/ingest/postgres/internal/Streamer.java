@@ -6,6 +6,7 @@ import io.committed.ingest.postgres.internal.PgOutput.Column;
 import io.committed.ingest.postgres.internal.PgOutput.Message;
 import io.committed.ingest.postgres.internal.PgOutput.Tuple;
 import io.committed.ingest.sql.internal.Pipeline;
+import io.committed.ingest.sql.internal.Outbox;
 import io.committed.ingest.sql.internal.RowEncoder;
 import io.committed.ingest.sql.internal.TableName;
 import io.committed.ingest.sql.internal.TopicSpec;
@@ -47,6 +48,7 @@ final class Streamer {
   private final Connection side;
   private final Pipeline pipeline;
   private final Map<Integer, RowEncoder<Column>> encoders = new HashMap<>();
+  private final Map<Integer, Outbox.Encoder<Column>> outboxes = new HashMap<>();
   private final Map<TableName, PreparedStatement> refetch = new HashMap<>();
   private ResumeState state;
   private PGReplicationStream stream;
@@ -150,7 +152,10 @@ final class Streamer {
       relation(r);
     } else if (m instanceof PgOutput.Insert i) {
       RowEncoder<Column> e = encoders.get(i.relationOid());
-      if (e != null) {
+      Outbox.Encoder<Column> o = outboxes.get(i.relationOid());
+      if (o != null) {
+        add(PgRows.outbox(o, i.row())); // only inserts of an outbox count: its updates and deletes are ignored
+      } else if (e != null) {
         add(Entity.upsert(e.topic(), PgRows.key(e, i.row()), PgRows.data(e, i.row())));
       }
     } else if (m instanceof PgOutput.Update u) {
@@ -173,6 +178,13 @@ final class Streamer {
   }
 
   private void relation(PgOutput.Relation r) {
+    Optional<Outbox> outbox = settings.outboxOf(r.table());
+    if (outbox.isPresent()) {
+      outboxes.put(r.oid(), new Outbox.Encoder<>(outbox.get(), r.columns(), Column::name,
+          c -> catalog.kindOf(c.typeOid())));
+      return;
+    }
+    outboxes.remove(r.oid());
     TableInfo info = tables.get(r.table());
     Optional<TopicSpec> spec = settings.topicOf(r.table());
     if (info == null || spec.isEmpty()) {

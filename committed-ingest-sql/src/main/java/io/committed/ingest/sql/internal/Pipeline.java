@@ -1,5 +1,6 @@
 package io.committed.ingest.sql.internal;
 
+import io.committed.api.ProposalRejectedException;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -105,6 +106,7 @@ public final class Pipeline {
    * Takes the committed proposals off the head.
    *
    * @throws ProposalFailedException when one failed: the run must end
+   * @throws SourceException when one was refused for an undefined type (a restart would not help)
    */
   public void drain() {
     while (!items.isEmpty() && items.peek().future().isDone()) {
@@ -159,12 +161,29 @@ public final class Pipeline {
       item.future().join();
     } catch (RuntimeException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
+      if (cause instanceof ProposalRejectedException r && parkIfUndefinedType(r) instanceof SourceException park) {
+        throw park;
+      }
       throw new ProposalFailedException("a proposal was not committed (" + cause.getMessage()
           + "); restarting from the committed position", cause);
     }
     if (item.lsn() > committedLsn) {
       committedLsn = item.lsn();
     }
+  }
+
+  /**
+   * The exception to end a run with for a refused proposal: a {@link SourceException} (the ingestable
+   * parks) when it writes an undefined type, since the same source transaction would be refused again
+   * after a restart; otherwise {@code refused} itself.
+   */
+  public static RuntimeException parkIfUndefinedType(ProposalRejectedException refused) {
+    if (refused.reason() != ProposalRejectedException.Reason.TYPE_NOT_FOUND) {
+      return refused;
+    }
+    return new SourceException("a source transaction was refused because it writes an undefined type ("
+        + refused.getMessage() + "): define the type (an outbox routes to the type its aggregate type column"
+        + " names), then resume the ingestable");
   }
 
   /** A proposal failed; the supervisor restarts the ingestable from its committed position. */

@@ -53,11 +53,13 @@ public record SqlConfig(String source, String defaultSchema, String exampleTable
     Set<String> all = new HashSet<>(topFields);
     all.addAll(TOPIC_FIELDS);
     all.add("topics");
+    all.add("outbox");
     checkNames(section, all);
   }
 
   /**
    * The topics of {@code section}: its flat form or its {@code [[topics]]}; a table feeds one topic.
+   * None when the section declares only {@code [[outbox]]} tables ({@link Outbox#parse}).
    *
    * @throws ConfigException naming the field at fault
    */
@@ -72,6 +74,9 @@ public record SqlConfig(String source, String defaultSchema, String exampleTable
           + section.path() + ".tables): use one or the other");
     }
     List<TopicSpec> out = new ArrayList<>();
+    if (many.isEmpty() && !flat && section.has("outbox")) {
+      return List.of(); // only outbox tables
+    }
     if (many.isEmpty()) {
       out.add(topic(section));
     } else {

@@ -42,4 +42,24 @@ class PipelineTest {
     assertThatThrownBy(() -> pipeline.awaitProgress(TimeUnit.MINUTES.toNanos(5))).isInstanceOf(Pipeline.Stopped.class);
     assertThat(Thread.interrupted()).as("the interrupt flag is kept").isTrue();
   }
+
+  @Test
+  void anUndefinedTypeParksOtherRefusalsRestart() {
+    pipeline.add(1, 10, CompletableFuture.failedFuture(new io.committed.api.ProposalRejectedException(
+        io.committed.api.ProposalRejectedException.Reason.TYPE_NOT_FOUND, "type 'invoices' is not defined")));
+    assertThatThrownBy(pipeline::drain).isInstanceOf(SourceException.class).hasMessageContaining("'invoices'");
+    pipeline.add(2, 10, CompletableFuture.failedFuture(new io.committed.api.ProposalRejectedException(
+        io.committed.api.ProposalRejectedException.Reason.TOO_LARGE, "too large")));
+    assertThatThrownBy(pipeline::drain).isInstanceOf(Pipeline.ProposalFailedException.class);
+  }
+
+  @Test
+  void aSynchronousRefusalForAnUndefinedTypeParks() {
+    assertThat(Pipeline.parkIfUndefinedType(new io.committed.api.ProposalRejectedException(
+        io.committed.api.ProposalRejectedException.Reason.TYPE_NOT_FOUND, "type 'x' is not defined")))
+        .isInstanceOf(SourceException.class).hasMessageContaining("'x'");
+    assertThat(Pipeline.parkIfUndefinedType(new io.committed.api.ProposalRejectedException(
+        io.committed.api.ProposalRejectedException.Reason.TOO_LARGE, "big")))
+        .isInstanceOf(io.committed.api.ProposalRejectedException.class);
+  }
 }
