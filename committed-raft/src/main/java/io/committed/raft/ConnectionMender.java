@@ -1,9 +1,13 @@
 package io.committed.raft;
 
+import com.alipay.sofa.jraft.Node;
 import com.alipay.sofa.jraft.Status;
 import com.alipay.sofa.jraft.core.Replicator;
 import com.alipay.sofa.jraft.entity.PeerId;
+import com.alipay.sofa.jraft.error.RaftError;
 import com.alipay.sofa.jraft.rpc.ClientService;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -75,6 +79,35 @@ final class ConnectionMender implements Replicator.ReplicatorStateListener, Auto
       worker.execute(() -> mend(peer));
     } catch (RejectedExecutionException closed) {
       // the node is closing
+    }
+  }
+
+  /**
+   * Called about once a second: on a leader, a peer with no live connection also gets its pool
+   * dropped. A replicator that could not be started (its peer was unreachable when this node was
+   * elected) reports no error to {@link #onError}: JRaft only retries connecting to it from its
+   * step-down timer, and that retry meets the same empty pool.
+   */
+  void checkPeers(Node node) {
+    if (node == null || !node.isLeader()) {
+      return;
+    }
+    ClientService service = rpc.get();
+    if (service == null) {
+      return;
+    }
+    PeerId self = node.getNodeId().getPeerId();
+    List<PeerId> peers = new ArrayList<>();
+    try {
+      peers.addAll(node.listPeers());
+      peers.addAll(node.listLearners());
+    } catch (IllegalStateException notLeaderAnyMore) {
+      return;
+    }
+    for (PeerId peer : peers) {
+      if (!peer.equals(self) && !service.isConnected(peer.getEndpoint())) {
+        onError(peer, new Status(RaftError.EINTERNAL, NO_CONNECTION + peer.getEndpoint() + "] missing"));
+      }
     }
   }
 

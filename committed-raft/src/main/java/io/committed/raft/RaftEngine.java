@@ -167,6 +167,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     forwarder.open();
     this.cluster = new ClusterOps(view, n, config.groupId(), timer);
     timer.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(() -> mender.checkPeers(node), 1, 1, TimeUnit.SECONDS);
     dispatcher.start();
     LOG.info("raft node {} of group '{}' started on {} with peers {}{}", config.nodeId(), config.groupId(),
         PeerAddress.hostPort(self), config.peers(), settings.join() ? " (joining: waiting to be added)" : "");
