@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
  * @param bootstrapServers host:port pairs
  * @param router the routing
  * @param transactional true for transactional mode, false for the idempotent producer alone
- * @param transactionalId the producer's transactional id (transactional mode)
+ * @param transactionalId who publishes, to Kafka: the producer's transactional id (transactional mode) and the key of
+ *     the position record (both modes)
  * @param positionTopic where the syncable records how far it published
  * @param createPositionTopic whether a missing position topic is created
  * @param positionTopicReplicas the replication factor of a created position topic, or -1
@@ -95,9 +96,6 @@ public record KafkaSyncableConfig(String syncableId, List<String> bootstrapServe
     if (!TRANSACTIONAL_ID.matcher(transactionalId).matches()) {
       throw kafka.error("transactionalId", "'" + transactionalId + "' must be 1 to 249 letters, digits, '.', '_'"
           + " and '-'" + (kafka.has("transactionalId") ? "" : " (the default is committed-<syncable id>: set one)"));
-    }
-    if (!transactional && kafka.has("transactionalId")) {
-      throw kafka.error("transactionalId", "is only used with mode = \"transactional\"");
     }
     String positionTopic = kafka.string("positionTopic").orElse("committed.positions").strip();
     Optional<String> problem = DestinationSyntax.KAFKA_TOPIC.problem(positionTopic);

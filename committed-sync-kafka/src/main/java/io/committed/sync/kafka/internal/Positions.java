@@ -25,7 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The position topic: one record per published batch, keyed by the syncable's id, whose value is
+ * The position topic: one record per published batch, keyed by the syncable's transactional id
+ * ({@code committed-<syncable id>} unless configured), whose value is
  * the last log index the batch completes (decimal text). Partition 0 holds every syncable's
  * records; the topic is compacted, so it keeps about one record per syncable.
  *
@@ -46,14 +47,14 @@ final class Positions implements AutoCloseable {
   Positions(KafkaSyncableConfig config) {
     this.config = config;
     this.partition = new TopicPartition(config.positionTopic(), 0);
-    this.key = config.syncableId().getBytes(StandardCharsets.UTF_8);
+    this.key = config.transactionalId().getBytes(StandardCharsets.UTF_8);
   }
 
   /** Adds this syncable's position record for {@code index} to the producer's current batch. */
   void send(KafkaProducer<byte[], byte[]> producer, long index, Sends sends) {
     ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(config.positionTopic(), 0, key,
         Long.toString(index).getBytes(StandardCharsets.UTF_8),
-        List.of(new RecordHeader(Headers.SYNCABLE, key)));
+        List.of(new RecordHeader(Headers.SYNCABLE, config.syncableId().getBytes(StandardCharsets.UTF_8))));
     sends.send(producer, index, -1, record);
   }
 
