@@ -3,12 +3,7 @@ package io.committed.benchmarks;
 import io.committed.Committed;
 import io.committed.CommittedLog;
 import io.committed.api.Entity;
-import io.committed.api.LogEntry;
 import io.committed.api.Proposal;
-import io.committed.spi.ResumableSyncable;
-import io.committed.spi.Syncable;
-import io.committed.spi.SyncableContext;
-import io.committed.spi.SyncableFactory;
 import io.committed.sync.nats.NatsSyncableFactory;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
@@ -58,6 +53,7 @@ import java.util.concurrent.Semaphore;
  */
 public final class NatsSyncBenchmark {
   private static final int LIVE_WINDOW = 1000;
+  private static final String TIMED_KIND = "natsbench";
   private static final String ACK_TIMEOUT = System.getProperty("bench.ackTimeout", "10s");
 
   private NatsSyncBenchmark() {}
@@ -195,10 +191,11 @@ public final class NatsSyncBenchmark {
     // entries proposed but not yet acknowledged by the stream: a bounded pipeline, so that the
     // latency is the pipeline's, not that of a backlog growing without end
     Semaphore window = new Semaphore(LIVE_WINDOW);
-    TimedFactory factory = new TimedFactory(acked, committed, window);
+    TimedSyncableFactory factory = new TimedSyncableFactory(TIMED_KIND, new NatsSyncableFactory(), acked, committed,
+        window);
     try (CommittedLog log = Committed.builder().inMemory().syncBatchSize(batch).syncableFactory(factory).start()) {
       log.types().define("item", "[type]\nname = \"item\"");
-      log.syncables().define("bench", syncableDoc(TimedFactory.KIND, url, stream, batch));
+      log.syncables().define("bench", syncableDoc(TIMED_KIND, url, stream, batch));
       long start = System.nanoTime();
       for (int i = 0; i < n; i++) {
         window.acquire();
@@ -234,66 +231,6 @@ public final class NatsSyncBenchmark {
     long count = admin.jetStreamManagement().getStreamInfo(stream).getStreamState().getMsgCount();
     if (count != n) {
       throw new IllegalStateException("expected " + n + " messages in " + stream + ", found " + count);
-    }
-  }
-
-  /** The NATS syncable under another kind, noting when each entry's sync call returned. */
-  static final class TimedFactory implements SyncableFactory {
-    static final String KIND = "natsbench";
-    private final NatsSyncableFactory nats = new NatsSyncableFactory();
-    private final Map<Long, Long> acked;
-    private final Map<Long, Long> committed;
-    private final Semaphore window;
-
-    TimedFactory(Map<Long, Long> acked, Map<Long, Long> committed, Semaphore window) {
-      this.acked = acked;
-      this.committed = committed;
-      this.window = window;
-    }
-
-    @Override
-    public String kind() {
-      return KIND;
-    }
-
-    @Override
-    public Syncable create(SyncableContext context) {
-      ResumableSyncable inner = (ResumableSyncable) nats.create(context);
-      return new ResumableSyncable() {
-        @Override
-        public long lastSyncedIndex() throws Exception {
-          // after a failure, entries the stream already has are not delivered again: count them as
-          // acknowledged now (a few latencies are overstated) so that the writer's window does not leak
-          long last = inner.lastSyncedIndex();
-          long now = System.nanoTime();
-          int fresh = 0;
-          for (Long index : committed.keySet()) {
-            if (index <= last && acked.putIfAbsent(index, now) == null) {
-              fresh++;
-            }
-          }
-          window.release(fresh);
-          return last;
-        }
-
-        @Override
-        public void sync(List<LogEntry> entries) throws Exception {
-          inner.sync(entries);
-          long now = System.nanoTime();
-          int fresh = 0;
-          for (LogEntry e : entries) {
-            if (acked.putIfAbsent(e.index(), now) == null) {
-              fresh++;
-            }
-          }
-          window.release(fresh);
-        }
-
-        @Override
-        public void close() throws Exception {
-          inner.close();
-        }
-      };
     }
   }
 }
