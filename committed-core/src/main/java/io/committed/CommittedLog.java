@@ -115,6 +115,16 @@ public interface CommittedLog extends AutoCloseable {
    */
   Consumers consumers();
 
+  /**
+   * The key-value view of {@code type}: the latest value of each key, with linearizable reads by
+   * default. The type opts in with {@code keyValue = true} in its {@code [type]} table.
+   *
+   * <p>Whether the type is defined and has a view is checked by each read (after its barrier, for
+   * a linearizable one): a read throws {@link io.committed.api.NotFoundException} when it is not
+   * defined or has no key-value view (the message says how to turn it on).
+   */
+  KeyValues kv(String type);
+
   /** This node's view of the log and its group. */
   LogStatus status();
 

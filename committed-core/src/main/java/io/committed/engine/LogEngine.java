@@ -39,6 +39,16 @@ public interface LogEngine extends AutoCloseable {
    */
   CompletableFuture<ApplyResult> submit(byte[] command);
 
+  /**
+   * Completes once this node has applied every command that was committed, on any node, before
+   * this call: the barrier of a linearizable read. A replicated engine asks the leader how far the
+   * log is committed (a read-index round, also from a follower) and completes when this node has
+   * applied that far. Completes exceptionally with {@link io.committed.api.RetriableException} when
+   * there is no leader to ask, and with {@link io.committed.api.LogClosedException} after
+   * {@link #close}.
+   */
+  CompletableFuture<Void> readBarrier();
+
   /** True when this node is the leader (it is the one that runs workers). */
   boolean isLeader();
 

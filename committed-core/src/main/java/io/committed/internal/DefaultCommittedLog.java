@@ -5,6 +5,7 @@ import io.committed.CommittedLog;
 import io.committed.ConfigKind;
 import io.committed.ConfigRegistry;
 import io.committed.Consumers;
+import io.committed.KeyValues;
 import io.committed.IngestControl;
 import io.committed.LogReader;
 import io.committed.LogStatus;
@@ -56,6 +57,7 @@ public final class DefaultCommittedLog implements CommittedLog, IngestHost.Provi
   private final DefaultIngestControl ingestControl;
   private final DefaultClusterControl cluster;
   private final DefaultConsumers consumers;
+  private final KeyValueViews kv;
 
   public DefaultCommittedLog(LogSettings settings, LogEngine engine) {
     this.settings = settings;
@@ -73,7 +75,9 @@ public final class DefaultCommittedLog implements CommittedLog, IngestHost.Provi
     SyncManager syncs = new SyncManager(settings.groupId(), state, configs, host, settings.sync(),
         id -> new ThreadScheduler("committed-sync-" + settings.groupId() + "-" + id), types);
     IngestManager ingests = new IngestManager(settings.groupId(), host, settings.ingest());
-    this.workers = new Workers(settings, signal, syncs, ingests);
+    this.kv = new KeyValueViews(settings.groupId(), state, entries, engine, types::keyValueTypes,
+        settings.operationTimeout());
+    this.workers = new Workers(settings, signal, syncs, ingests, kv);
     this.machine = new StateMachine(store, events, workers);
     ConfigValidator validator = new ConfigValidator(state, configs, settings.sync(), types);
     for (ConfigKind k : ConfigKind.values()) {
@@ -92,6 +96,7 @@ public final class DefaultCommittedLog implements CommittedLog, IngestHost.Provi
     }
     try {
       engine.start(machine); // workers may start proposing from here on
+      kv.start();
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -154,6 +159,15 @@ public final class DefaultCommittedLog implements CommittedLog, IngestHost.Provi
   @Override
   public Consumers consumers() {
     return consumers;
+  }
+
+  @Override
+  public KeyValues kv(String type) {
+    lifecycle.checkReadable();
+    if (type == null) {
+      throw new IllegalArgumentException("type must not be null");
+    }
+    return kv.view(type); // whether it is defined is checked by each read, after its barrier
   }
 
   @Override
@@ -220,6 +234,7 @@ public final class DefaultCommittedLog implements CommittedLog, IngestHost.Provi
       return;
     }
     signal.close();
+    kv.close();
     workers.close();
     try {
       engine.close();

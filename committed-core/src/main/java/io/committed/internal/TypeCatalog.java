@@ -47,7 +47,8 @@ public final class TypeCatalog implements io.committed.internal.sync.TypeFilter.
   private record Key(String type, int version) {}
 
   /** What a type version says, parsed. */
-  record TypeSpec(String schemaText, JsonNode schema, boolean validate, String entityKind, Migration migration) {
+  record TypeSpec(String schemaText, JsonNode schema, boolean validate, String entityKind, Migration migration,
+      boolean keyValue) {
     boolean sameShape(TypeSpec o) {
       return Objects.equals(schema, o.schema) && validate == o.validate;
     }
@@ -104,7 +105,8 @@ public final class TypeCatalog implements io.committed.internal.sync.TypeFilter.
       throw t.error("entityKind", "must be one of snapshot, event, command, standalone, revision, not '" + entityKind
           + "'" + (entityKind.equals("delta") ? " (deltas are not idempotent under at-least-once sync)" : ""));
     }
-    return new TypeSpec(schemaText, schema, validate, entityKind, parseMigration(root));
+    boolean keyValue = t.bool("keyValue", false);
+    return new TypeSpec(schemaText, schema, validate, entityKind, parseMigration(root), keyValue);
   }
 
   private static Migration parseMigration(NodeConfig root) {
@@ -204,6 +206,17 @@ public final class TypeCatalog implements io.committed.internal.sync.TypeFilter.
           ? compileJq(spec.migration().transform()) : null;
       return new CompiledType(spec, schema, transform);
     });
+  }
+
+  /** The types whose current version asks for a key-value view ({@code keyValue = true}), sorted. */
+  public java.util.SortedSet<String> keyValueTypes() {
+    java.util.SortedSet<String> out = new java.util.TreeSet<>();
+    for (ConfigDocument doc : state.currentConfigs(ConfigKind.TYPE)) {
+      if (compiled(doc.id(), doc.version()).spec().keyValue()) {
+        out.add(doc.id());
+      }
+    }
+    return out;
   }
 
   /**

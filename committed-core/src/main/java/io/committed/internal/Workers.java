@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's sync and ingest workers, told by the state machine (on its apply thread) what
- * changed, and the readers' head signal.
+ * changed, the readers' head signal and the key-value views.
  */
 final class Workers implements StateMachine.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(Workers.class);
@@ -22,12 +22,14 @@ final class Workers implements StateMachine.Listener {
   private final HeadSignal signal;
   private final SyncManager syncs;
   private final IngestManager ingests;
+  private final KeyValueViews kv;
 
-  Workers(LogSettings settings, HeadSignal signal, SyncManager syncs, IngestManager ingests) {
+  Workers(LogSettings settings, HeadSignal signal, SyncManager syncs, IngestManager ingests, KeyValueViews kv) {
     this.settings = settings;
     this.signal = signal;
     this.syncs = syncs;
     this.ingests = ingests;
+    this.kv = kv;
   }
 
   /**
@@ -55,6 +57,7 @@ final class Workers implements StateMachine.Listener {
   public void appended(long lastIndex) {
     settings.observer().entryApplied(lastIndex);
     signal.advanced();
+    kv.advanced();
     syncs.appended();
   }
 
@@ -62,6 +65,9 @@ final class Workers implements StateMachine.Listener {
   public void configChanged(ConfigKind kind, String id) {
     syncs.configChanged(kind, id);
     ingests.configChanged(kind, id);
+    if (kind == ConfigKind.TYPE) {
+      kv.typesChanged();
+    }
   }
 
   @Override
@@ -91,6 +97,7 @@ final class Workers implements StateMachine.Listener {
   @Override
   public void restored() {
     signal.advanced();
+    kv.typesChanged();
     syncs.restored();
     ingests.restored();
   }

@@ -8,12 +8,14 @@ import com.alipay.sofa.jraft.error.RemotingException;
 import com.alipay.sofa.jraft.option.RpcOptions;
 import com.alipay.sofa.jraft.rpc.RpcClient;
 import com.alipay.sofa.jraft.util.RpcFactoryHelper;
+import io.committed.api.LogClosedException;
 import io.committed.api.ProposalRejectedException;
 import io.committed.api.RetriableException;
 import io.committed.engine.ApplyResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -147,6 +149,42 @@ final class Forwarder implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.debug("read-index request failed", e);
     }
+  }
+
+  /**
+   * Completes once this node has applied everything the leader had committed when asked: JRaft's
+   * read-index round (a follower asks the leader, the leader confirms its leadership with a
+   * heartbeat round) runs the closure once this node's applied index reaches the read index.
+   */
+  CompletableFuture<Void> readBarrier() {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    Node n = node.node().get();
+    if (node.lifecycle().isClosed()) {
+      f.completeExceptionally(new LogClosedException("log '" + node.groupId() + "' is closed"));
+      return f;
+    }
+    if (n == null) {
+      f.completeExceptionally(new RetriableException("the raft node of log '" + node.groupId() + "' is not running",
+          false));
+      return f;
+    }
+    try {
+      n.readIndex(EMPTY, new ReadIndexClosure() {
+        @Override
+        public void run(Status status, long index, byte[] reqCtx) {
+          if (status.isOk()) {
+            f.complete(null);
+          } else {
+            f.completeExceptionally(new RetriableException("no linearizable read on log '" + node.groupId() + "' now: "
+                + status.getErrorMsg() + " (" + status.getRaftError() + ")", false));
+          }
+        }
+      });
+    } catch (RuntimeException e) {
+      f.completeExceptionally(new RetriableException("read-index request on log '" + node.groupId() + "' failed: "
+          + e.getMessage(), false, e));
+    }
+    return f;
   }
 
   /** Fails what the leader has not answered yet as of unknown outcome: the RPC client drops it on close. */

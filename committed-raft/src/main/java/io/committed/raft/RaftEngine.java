@@ -375,6 +375,11 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     return p.future.thenApply(PendingCommand.Applied::result);
   }
 
+  @Override
+  public CompletableFuture<Void> readBarrier() {
+    return forwarder.readBarrier();
+  }
+
   // ---- status and membership ----
 
   @Override
