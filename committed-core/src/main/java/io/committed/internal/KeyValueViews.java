@@ -111,6 +111,8 @@ final class KeyValueViews implements AutoCloseable {
   // ---- the projector ----
 
   private void run() {
+    long started = System.nanoTime();
+    boolean caughtUp = false;
     try {
       while (!closed) {
         if (typesChanged) {
@@ -122,6 +124,13 @@ final class KeyValueViews implements AutoCloseable {
         if (projected < head) {
           project(projected + 1, head);
           continue;
+        }
+        if (!caughtUp) {
+          caughtUp = true;
+          if (!views.isEmpty() && projected > 0) {
+            LOG.info("key-value views of {} built from {} entries in {} ms", views.keySet(), projected,
+                (System.nanoTime() - started) / 1_000_000);
+          }
         }
         lock.lock();
         try {
