@@ -2,15 +2,12 @@ package io.committed.sync.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.committed.Committed;
 import io.committed.CommittedLog;
-import io.committed.NodeRole;
 import io.committed.api.Entity;
-import io.committed.api.LogEntry;
 import io.committed.api.Proposal;
 import io.committed.testkit.Await;
 import io.committed.testkit.LogFixtures;
-import io.committed.testkit.Ports;
+import io.committed.testkit.TestCluster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,11 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -43,61 +36,14 @@ class KafkaRaftFailoverIT {
   @TempDir
   Path dir;
 
-  private final Map<Integer, CommittedLog> nodes = new ConcurrentHashMap<>();
-  private final String peers = IntStream.rangeClosed(1, 3).mapToObj(id -> id + "=127.0.0.1:" + Ports.free())
-      .collect(Collectors.joining(","));
+  private TestCluster cluster;
   private final String topic = KafkaTopics.unique("raft");
 
   @AfterEach
   void stop() {
-    nodes.values().parallelStream().forEach(CommittedLog::close);
-  }
-
-  private void startNode(int id) {
-    nodes.put(id, Committed.builder().nodeId(id).peers(peers).dataDir(dir.resolve("node-" + id))
-        .engineOption("electionTimeoutMs", "600").syncBatchSize(50)
-        .syncRetry(Duration.ofMillis(20), Duration.ofMillis(500)).start());
-  }
-
-  private int awaitLeader() {
-    int[] leader = {0};
-    Await.until("a leader", Duration.ofSeconds(30), () -> {
-      for (Map.Entry<Integer, CommittedLog> e : nodes.entrySet()) {
-        if (e.getValue().status().role() == NodeRole.LEADER) {
-          leader[0] = e.getKey();
-          return true;
-        }
-      }
-      return false;
-    });
-    return leader[0];
-  }
-
-  /** Every entry of the log, in index order. */
-  private static List<LogEntry> entries(CommittedLog log) {
-    List<LogEntry> out = new ArrayList<>();
-    long from = 1;
-    while (true) {
-      List<LogEntry> page = log.read(from, 10_000);
-      if (page.isEmpty()) {
-        return out;
-      }
-      out.addAll(page);
-      from = page.get(page.size() - 1).index() + 1;
+    if (cluster != null) {
+      cluster.close();
     }
-  }
-
-  /** key → the data of its upserts, in log order. */
-  private static Map<String, List<String>> perKey(List<LogEntry> entries) {
-    Map<String, List<String>> out = new HashMap<>();
-    for (LogEntry e : entries) {
-      for (Entity x : e.entities()) {
-        if (x.typeId().equals("order")) {
-          out.computeIfAbsent(x.keyAsString(), k -> new ArrayList<>()).add(x.dataAsString());
-        }
-      }
-    }
-    return out;
   }
 
   private static Map<String, List<String>> perKeyPublished(List<ConsumerRecord<byte[], byte[]>> records) {
@@ -120,11 +66,11 @@ class KafkaRaftFailoverIT {
   @Test
   void theLeaderStoppedWhilePublishingLosesAndRepeatsNothing() throws Exception {
     long seed = System.nanoTime();
-    Random random = new Random(seed);
     String bootstrap = KafkaTestBroker.shared();
     KafkaTopics.create(bootstrap, topic, 3, Map.of());
-    IntStream.rangeClosed(1, 3).parallel().forEach(this::startNode);
-    CommittedLog first = nodes.get(awaitLeader());
+    cluster = TestCluster.start(dir, 3, b -> b.syncBatchSize(50).syncRetry(Duration.ofMillis(20),
+        Duration.ofMillis(500)));
+    CommittedLog first = cluster.leader();
     LogFixtures.defineTypes(first, "order");
     first.syncables().define(topic, """
         [syncable]
@@ -138,30 +84,14 @@ class KafkaRaftFailoverIT {
         """.formatted(bootstrap, topic));
 
     AtomicBoolean writing = new AtomicBoolean(true);
-    AtomicInteger stops = new AtomicInteger();
-    Thread killer = new Thread(() -> {
-      try {
-        while (writing.get() && stops.get() < LEADER_STOPS) {
-          Thread.sleep(1000 + random.nextInt(1500)); // random points of the stream
-          int leader = awaitLeader();
-          nodes.remove(leader).close();
-          stops.incrementAndGet();
-          Thread.sleep(200 + random.nextInt(500));
-          startNode(leader);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
-    killer.start();
+    Thread stops = cluster.stopLeaders(LEADER_STOPS, new Random(seed), writing::get);
     int acknowledged = 0;
     int unknown = 0;
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     try {
-      for (int i = 0; i < MIN_ENTRIES || stops.get() < LEADER_STOPS && System.nanoTime() < deadline; i++) {
-        CommittedLog node = nodes.values().stream().findAny().orElseThrow();
+      for (int i = 0; i < MIN_ENTRIES || cluster.leaderStops() < LEADER_STOPS && System.nanoTime() < deadline; i++) {
         try {
-          node.proposeAndWait(Proposal.of(Entity.upsert("order", "k" + (i % 7), "{\"i\":" + i + "}")));
+          cluster.anyNode().proposeAndWait(Proposal.of(Entity.upsert("order", "k" + (i % 7), "{\"i\":" + i + "}")));
           acknowledged++;
         } catch (RuntimeException e) {
           unknown++; // the node stopped or lost its leader: the entry may or may not be in the log
@@ -169,19 +99,21 @@ class KafkaRaftFailoverIT {
       }
     } finally {
       writing.set(false);
-      killer.join();
+      stops.join();
     }
-    CommittedLog leader = nodes.get(awaitLeader());
+    CommittedLog leader = cluster.leader();
     Await.synced(leader, topic, WAIT);
-    int inLog = perKey(entries(leader)).values().stream().mapToInt(List::size).sum();
-    Await.until(inLog + " records in " + topic, WAIT, () -> committed(bootstrap) >= inLog);
+    Map<String, List<String>> inLog = TestCluster.dataPerKey(TestCluster.entries(leader), "order");
+    int count = inLog.values().stream().mapToInt(List::size).sum();
+    Await.until(count + " records in " + topic, WAIT, () -> committed(bootstrap) >= count);
     List<ConsumerRecord<byte[], byte[]>> records = KafkaTopics.records(bootstrap, topic, true);
-    System.out.println("KafkaRaftFailoverIT: seed " + seed + ", " + stops.get() + " leader stops, " + acknowledged
-        + " acknowledged, " + unknown + " unknown, " + inLog + " in the log, " + records.size() + " published");
-    assertThat(stops.get()).as("leaders stopped").isEqualTo(LEADER_STOPS);
-    assertThat(inLog).as("every acknowledged write is in the log").isGreaterThanOrEqualTo(acknowledged);
-    KafkaLogIT.assertOnceAndInOrderPerKey(records, inLog);
+    System.out.println("KafkaRaftFailoverIT: seed " + seed + ", " + cluster.leaderStops() + " leader stops, "
+        + acknowledged + " acknowledged, " + unknown + " unknown, " + count + " in the log, " + records.size()
+        + " published");
+    assertThat(cluster.leaderStops()).as("leaders stopped").isEqualTo(LEADER_STOPS);
+    assertThat(count).as("every acknowledged write is in the log").isGreaterThanOrEqualTo(acknowledged);
+    KafkaLogIT.assertOnceAndInOrderPerKey(records, count);
     assertThat(perKeyPublished(records)).as("exactly the log's entities, per key in log order (seed %s)", seed)
-        .isEqualTo(perKey(entries(leader)));
+        .isEqualTo(inLog);
   }
 }

@@ -1,0 +1,158 @@
+package io.committed.testkit;
+
+import io.committed.Committed;
+import io.committed.CommittedBuilder;
+import io.committed.CommittedLog;
+import io.committed.NodeRole;
+import io.committed.api.LogEntry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * A replicated group of nodes in this JVM, on loopback, each with its own data directory: for
+ * testing a plug-in while leaders are stopped. It builds nodes with
+ * {@code Committed.builder().peers(...)}, so the raft engine ({@code committed-raft}) must be on the
+ * test class path, and the test JVM needs Chronicle Queue's JVM flags (see the raft operations
+ * docs).
+ *
+ * <pre>{@code
+ * try (TestCluster cluster = TestCluster.start(dir, 3, b -> b.syncBatchSize(50))) {
+ *   CommittedLog leader = cluster.leader();
+ *   Thread stops = cluster.stopLeaders(3, new Random(seed), () -> writing);
+ *   ... write through cluster.anyNode(), then stops.join() ...
+ * }
+ * }</pre>
+ */
+public final class TestCluster implements AutoCloseable {
+  private final Path dir;
+  private final String peers;
+  private final UnaryOperator<CommittedBuilder> customize;
+  private final Map<Integer, CommittedLog> nodes = new ConcurrentHashMap<>();
+  private final AtomicInteger stops = new AtomicInteger();
+
+  private TestCluster(Path dir, int size, UnaryOperator<CommittedBuilder> customize) {
+    this.dir = dir;
+    this.customize = customize;
+    this.peers = IntStream.rangeClosed(1, size).mapToObj(id -> id + "=127.0.0.1:" + Ports.free())
+        .collect(Collectors.joining(","));
+  }
+
+  /**
+   * Starts {@code size} nodes in parallel, with a 600 ms election timeout, under {@code dir}.
+   *
+   * @param customize more builder settings for every node (the same each time a node starts)
+   */
+  public static TestCluster start(Path dir, int size, UnaryOperator<CommittedBuilder> customize) {
+    TestCluster c = new TestCluster(dir, size, customize);
+    IntStream.rangeClosed(1, size).parallel().forEach(c::startNode);
+    return c;
+  }
+
+  private void startNode(int id) {
+    nodes.put(id, customize.apply(Committed.builder().nodeId(id).peers(peers).dataDir(dir.resolve("node-" + id))
+        .engineOption("electionTimeoutMs", "600")).start());
+  }
+
+  /** The running nodes by id. */
+  public Map<Integer, CommittedLog> nodes() {
+    return Map.copyOf(nodes);
+  }
+
+  /** Some running node (for writes, which a follower forwards). */
+  public CommittedLog anyNode() {
+    return nodes.values().stream().findAny().orElseThrow(() -> new IllegalStateException("no node is running"));
+  }
+
+  /** Waits (up to 30 s) until a running node leads and returns its id. */
+  public int awaitLeader() {
+    int[] leader = {0};
+    Await.until("a leader", Duration.ofSeconds(30), () -> {
+      for (Map.Entry<Integer, CommittedLog> e : nodes.entrySet()) {
+        if (e.getValue().status().role() == NodeRole.LEADER) {
+          leader[0] = e.getKey();
+          return true;
+        }
+      }
+      return false;
+    });
+    return leader[0];
+  }
+
+  /** The leader, once there is one. */
+  public CommittedLog leader() {
+    return nodes.get(awaitLeader());
+  }
+
+  /**
+   * Stops the leader and starts it again on its data directory after a short random pause, {@code
+   * times} times, at random points while {@code running} holds, on a thread of its own (started).
+   * Join it to wait until it is done; {@link #leaderStops} counts the stops.
+   */
+  public Thread stopLeaders(int times, Random random, BooleanSupplier running) {
+    Thread t = new Thread(() -> {
+      try {
+        while (running.getAsBoolean() && stops.get() < times) {
+          Thread.sleep(1000 + random.nextInt(1500)); // a random point of the stream
+          int leader = awaitLeader();
+          nodes.remove(leader).close();
+          stops.incrementAndGet();
+          Thread.sleep(200 + random.nextInt(500));
+          startNode(leader);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "test-cluster-leader-stops");
+    t.start();
+    return t;
+  }
+
+  /** How many times {@link #stopLeaders} stopped a leader. */
+  public int leaderStops() {
+    return stops.get();
+  }
+
+  /** Every entry of {@code log}, in index order. */
+  public static List<LogEntry> entries(CommittedLog log) {
+    List<LogEntry> out = new ArrayList<>();
+    long from = 1;
+    while (true) {
+      List<LogEntry> page = log.read(from, 10_000);
+      if (page.isEmpty()) {
+        return out;
+      }
+      out.addAll(page);
+      from = page.get(page.size() - 1).index() + 1;
+    }
+  }
+
+  /** Key (as UTF-8 text) to the data of each upsert of {@code type}, in log order: what a target should hold per key. */
+  public static Map<String, List<String>> dataPerKey(List<LogEntry> entries, String type) {
+    Map<String, List<String>> out = new java.util.HashMap<>();
+    for (LogEntry e : entries) {
+      for (io.committed.api.Entity x : e.entities()) {
+        if (x.typeId().equals(type) && !x.delete()) {
+          out.computeIfAbsent(x.keyAsString(), k -> new ArrayList<>()).add(x.dataAsString());
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Closes every node, in parallel. */
+  @Override
+  public void close() {
+    nodes.values().parallelStream().forEach(CommittedLog::close);
+    nodes.clear();
+  }
+}
