@@ -41,6 +41,9 @@ public final class CommittedBuilder {
   private int nodeId = 1;
   private final SortedMap<Integer, String> peers = new TreeMap<>();
   private Path dataDir;
+  private int diskWarnPercent = 20;
+  private int diskDataPercent = 10;
+  private int diskConfigPercent = 3;
   private boolean inMemory;
   private String engine;
   private final Map<String, String> engineOptions = new HashMap<>();
@@ -296,6 +299,27 @@ public final class CommittedBuilder {
     return this;
   }
 
+  /**
+   * Disk admission for the data directory (the original's defaults: 20, 10, 3): a warning is logged
+   * when at most {@code warnPercent} of its disk is free; proposals and ingested data are refused
+   * with {@link io.committed.api.InsufficientStorageException} at {@code refuseDataPercent} or less,
+   * config changes at {@code refuseConfigPercent} or less. The log's own bookkeeping is never
+   * refused. 0 turns a level off; without a data directory (in memory) nothing is checked.
+   *
+   * @throws ConfigException unless {@code 0 <= refuseConfigPercent <= refuseDataPercent <= warnPercent <= 100}
+   */
+  public CommittedBuilder diskAdmission(int warnPercent, int refuseDataPercent, int refuseConfigPercent) {
+    if (refuseConfigPercent < 0 || refuseConfigPercent > refuseDataPercent || refuseDataPercent > warnPercent
+        || warnPercent > 100) {
+      throw new ConfigException("diskAdmission", "diskAdmission needs 0 <= refuseConfigPercent <= refuseDataPercent"
+          + " <= warnPercent <= 100, was " + warnPercent + ", " + refuseDataPercent + ", " + refuseConfigPercent);
+    }
+    this.diskWarnPercent = warnPercent;
+    this.diskDataPercent = refuseDataPercent;
+    this.diskConfigPercent = refuseConfigPercent;
+    return this;
+  }
+
   /** How long config changes and other blocking operations wait to be committed (default 30 s). */
   public CommittedBuilder operationTimeout(Duration timeout) {
     this.operationTimeout = positive("operationTimeout", timeout);
@@ -459,7 +483,8 @@ public final class CommittedBuilder {
     LogSettings settings = new LogSettings(groupId, nodeId, engineName, maxProposalBytes,
         Math.max(maxTransactionBytes, maxProposalBytes), maxInFlight,
         operationTimeout, clock, environment, plugins, sync, ingest,
-        io.committed.internal.SafeObserver.wrap(observer));
+        io.committed.internal.SafeObserver.wrap(observer), inMemory ? null : dataDir, diskWarnPercent, diskDataPercent,
+        diskConfigPercent);
     return new DefaultCommittedLog(settings, logEngine).start();
   }
 

@@ -129,6 +129,12 @@ public interface CommittedLog extends AutoCloseable {
   LogStatus status();
 
   /**
+   * The disk of this node's data directory and what disk admission accepts at its level (see
+   * {@link CommittedBuilder#diskAdmission}); empty for a log without a data directory.
+   */
+  java.util.Optional<DiskUsage> disk();
+
+  /**
    * Membership of the replication group (add, promote, remove a node; move leadership). With the
    * in-memory engine every change is refused with {@link MembershipException.Code#NOT_SUPPORTED}.
    */

@@ -183,6 +183,11 @@ public final class DefaultCommittedLog implements CommittedLog, IngestHost.Provi
   }
 
   @Override
+  public java.util.Optional<io.committed.DiskUsage> disk() {
+    return pipeline.disk();
+  }
+
+  @Override
   public IngestHost ingestHost() {
     return host;
   }

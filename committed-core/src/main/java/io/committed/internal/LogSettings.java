@@ -20,4 +20,8 @@ public record LogSettings(
     Plugins plugins,
     SyncSettings sync,
     IngestSettings ingest,
-    io.committed.LogObserver observer) {}
+    io.committed.LogObserver observer,
+    java.nio.file.Path dataDir,
+    int diskWarnPercent,
+    int diskDataPercent,
+    int diskConfigPercent) {}

@@ -38,6 +38,7 @@ final class ProposalPipeline {
   private final TypeCatalog types;
   private final LogLifecycle lifecycle;
   private final Semaphore inFlight;
+  private final DiskAdmission disk;
 
   ProposalPipeline(LogSettings settings, LogEngine engine, StateView state, TypeCatalog types,
       LogLifecycle lifecycle) {
@@ -47,6 +48,13 @@ final class ProposalPipeline {
     this.types = types;
     this.lifecycle = lifecycle;
     this.inFlight = new Semaphore(settings.maxInFlight());
+    this.disk = DiskAdmission.of(settings.dataDir(), new DiskAdmission.Thresholds(settings.diskWarnPercent(),
+        settings.diskDataPercent(), settings.diskConfigPercent()));
+  }
+
+  /** The data directory's disk, as admission sees it now. */
+  java.util.Optional<io.committed.DiskUsage> disk() {
+    return disk.usage();
   }
 
   /** {@link io.committed.CommittedLog#propose}: completes with the entry's index. */
@@ -160,6 +168,7 @@ final class ProposalPipeline {
   CompletableFuture<ApplyResult> submit(Command command) {
     try {
       lifecycle.checkOpen();
+      disk.check(command);
       if (!inFlight.tryAcquire(settings.operationTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
         return CompletableFuture.failedFuture(new RetriableException("more than " + settings.maxInFlight()
             + " proposals in flight for " + settings.operationTimeout() + "; nothing was written", false));

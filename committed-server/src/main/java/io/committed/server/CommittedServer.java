@@ -57,7 +57,8 @@ public final class CommittedServer implements AutoCloseable {
       builder.engine("raft").peers(settings.peers()).dataDir(settings.dataDir())
           .join(settings.join())
           .electionTimeout(Duration.ofMillis(settings.electionTimeoutMs()))
-          .snapshotInterval(Duration.ofSeconds(settings.snapshotIntervalSeconds()));
+          .snapshotInterval(Duration.ofSeconds(settings.snapshotIntervalSeconds()))
+          .diskAdmission(settings.diskAdmission()[0], settings.diskAdmission()[1], settings.diskAdmission()[2]);
     }
     if (metrics != null) {
       builder.observer(metrics);

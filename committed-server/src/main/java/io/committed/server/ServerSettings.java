@@ -61,6 +61,9 @@ public final class ServerSettings {
       Map.entry("COMMITTED_HTTP_IDLE_TIMEOUT", "120s"),
       Map.entry("COMMITTED_SHUTDOWN_TIMEOUT", "30s"),
       Map.entry("COMMITTED_READY_APPLY_STALL_TIMEOUT", "30s"),
+      Map.entry("COMMITTED_DISK_WARN_PERCENT", "20"),
+      Map.entry("COMMITTED_DISK_REFUSE_DATA_PERCENT", "10"),
+      Map.entry("COMMITTED_DISK_REFUSE_CONFIG_PERCENT", "3"),
       Map.entry("COMMITTED_METRICS_ENABLED", "true"),
       Map.entry("COMMITTED_LOG_LEVEL", "info"));
 
@@ -89,6 +92,9 @@ public final class ServerSettings {
   private final Duration idleTimeout;
   private final Duration shutdownTimeout;
   private final Duration readyApplyStallTimeout;
+  private final int diskWarnPercent;
+  private final int diskRefuseDataPercent;
+  private final int diskRefuseConfigPercent;
   private final boolean metricsEnabled;
   private final String logLevel;
   private final List<String> warnings;
@@ -133,6 +139,14 @@ public final class ServerSettings {
     idleTimeout = env.duration("COMMITTED_HTTP_IDLE_TIMEOUT", Duration.ofSeconds(120));
     shutdownTimeout = env.duration("COMMITTED_SHUTDOWN_TIMEOUT", Duration.ofSeconds(30));
     readyApplyStallTimeout = env.duration("COMMITTED_READY_APPLY_STALL_TIMEOUT", Duration.ofSeconds(30));
+    diskWarnPercent = env.integer("COMMITTED_DISK_WARN_PERCENT", 20, 0, 100);
+    diskRefuseDataPercent = env.integer("COMMITTED_DISK_REFUSE_DATA_PERCENT", 10, 0, 100);
+    diskRefuseConfigPercent = env.integer("COMMITTED_DISK_REFUSE_CONFIG_PERCENT", 3, 0, 100);
+    if (diskRefuseConfigPercent > diskRefuseDataPercent || diskRefuseDataPercent > diskWarnPercent) {
+      throw new ConfigException("COMMITTED_DISK_REFUSE_DATA_PERCENT", "disk admission needs"
+          + " COMMITTED_DISK_REFUSE_CONFIG_PERCENT <= COMMITTED_DISK_REFUSE_DATA_PERCENT <= COMMITTED_DISK_WARN_PERCENT,"
+          + " were " + diskRefuseConfigPercent + ", " + diskRefuseDataPercent + ", " + diskWarnPercent);
+    }
     metricsEnabled = env.bool("COMMITTED_METRICS_ENABLED", true);
     logLevel = env.string("COMMITTED_LOG_LEVEL", "info").toLowerCase(Locale.ROOT);
     if (!LOG_LEVELS.contains(logLevel)) {
@@ -338,6 +352,11 @@ public final class ServerSettings {
    */
   public Duration readyApplyStallTimeout() {
     return readyApplyStallTimeout;
+  }
+
+  /** {@code COMMITTED_DISK_WARN_PERCENT}, {@code _REFUSE_DATA_PERCENT}, {@code _REFUSE_CONFIG_PERCENT}. */
+  public int[] diskAdmission() {
+    return new int[] {diskWarnPercent, diskRefuseDataPercent, diskRefuseConfigPercent};
   }
 
   /** {@code COMMITTED_METRICS_ENABLED}: serve Prometheus metrics at {@code /metrics} (default true). */

@@ -110,7 +110,7 @@ final class IngestRunner {
       LOG.warn("ingestable '{}' returned from run() without being asked to stop; restarting it", id());
       scheduler.schedule(this::attempt, settings.backoff().delay(1));
     } else if (recordFailure(failure)) {
-      scheduler.schedule(this::attempt, settings.backoff().delay(failures));
+      scheduler.schedule(this::attempt, settings.backoff().delay(Math.max(1, failures)));
     }
   }
 
@@ -174,6 +174,17 @@ final class IngestRunner {
 
   /** Records a failure; false when the ingestable is now parked. */
   private boolean recordFailure(Throwable cause) {
+    if (cause instanceof io.committed.api.InsufficientStorageException) {
+      // the log refused the rows for lack of disk: not the source's fault, never a reason to park
+      if (failingSince == null) {
+        failingSince = host.clock().instant();
+      }
+      lastError = cause.getMessage();
+      LOG.warn("ingestable '{}' waits for disk space, retrying in {}: {}", id(),
+          settings.backoff().delay(Math.max(1, failures)), lastError);
+      workerState = WorkerState.RECOVERING;
+      return true;
+    }
     int n = ++failures;
     boolean permanent = cause instanceof PermanentIngestException;
     host.observer().ingestFailed(id(), permanent || n >= settings.maxConsecutiveFailures());

@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link ConfigException}: 400 {@code invalid_config}, the field in {@code details.field};
  *   <li>{@link NotFoundException}: 404 {@code not_found};
  *   <li>{@link NotLeaderException}: 503 {@code not_leader} with the leader in {@code details};
+ *   <li>{@link io.committed.api.InsufficientStorageException} (disk admission): 507
+ *       {@code insufficient_storage}, nothing written;
  *   <li>{@link RetriableException}: 503 {@code outcome_unknown} when the write may have been
  *       committed, else 503 {@code unavailable}; {@code details.outcomeUnknown} says which;
  *   <li>{@link OperationInterruptedException} (the request's thread was interrupted): as a
@@ -73,6 +75,10 @@ public final class Errors {
       e.leaderAddress().ifPresent(a -> details.put("leaderAddress", a));
       details.put("outcomeUnknown", false);
       return new ApiError(503, "not_leader", e.getMessage(), details, Map.of("Retry-After", "1"));
+    }
+    if (t instanceof io.committed.api.InsufficientStorageException e) {
+      return new ApiError(507, "insufficient_storage", e.getMessage(), Map.of("outcomeUnknown", false),
+          Map.of("Retry-After", "10"));
     }
     if (t instanceof RetriableException e) {
       return new ApiError(503, e.outcomeUnknown() ? "outcome_unknown" : "unavailable", e.getMessage(),

@@ -56,6 +56,7 @@ public final class NodeMetrics implements LogObserver, AutoCloseable {
   private final Map<String, IngestableStatus> ingestStatus = new ConcurrentHashMap<>();
   private volatile CommittedLog log;
   private volatile LogStatus status;
+  private volatile io.committed.DiskUsage disk;
 
   public NodeMetrics() {
     for (Outcome o : Outcome.values()) {
@@ -78,6 +79,12 @@ public final class NodeMetrics implements LogObserver, AutoCloseable {
         .description("the leader's node id, -1 when unknown").register(registry);
     Gauge.builder("committed.term", this, m -> m.status == null ? 0 : m.status.term())
         .description("the current term").register(registry);
+    Gauge.builder("committed.disk.usable.bytes", this, m -> m.disk == null ? -1 : m.disk.usableBytes())
+        .description("bytes still writable on the data directory's disk, -1 without one").register(registry);
+    Gauge.builder("committed.disk.total.bytes", this, m -> m.disk == null ? -1 : m.disk.totalBytes())
+        .description("the size of the data directory's disk, -1 without one").register(registry);
+    Gauge.builder("committed.disk.admission", this, m -> m.disk == null ? 0 : m.disk.admission().ordinal())
+        .description("disk admission: 0 ok, 1 low (warning), 2 data refused, 3 all refused").register(registry);
     new JvmMemoryMetrics().bindTo(registry);
     gc.bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -171,6 +178,7 @@ public final class NodeMetrics implements LogObserver, AutoCloseable {
     }
     try {
       status = l.status();
+      disk = l.disk().orElse(null);
       Set<String> live = new HashSet<>();
       Map<String, SyncableStatus> syncs = new HashMap<>();
       for (ConfigDocument d : l.syncables().list()) {

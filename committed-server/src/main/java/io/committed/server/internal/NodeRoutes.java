@@ -83,6 +83,13 @@ final class NodeRoutes {
     Map<String, String> peers = new TreeMap<>();
     s.peers().forEach((id, address) -> peers.put(String.valueOf(id), address));
     m.put("peers", peers);
+    node.log().disk().ifPresent(d -> {
+      Map<String, Object> disk = new LinkedHashMap<>();
+      disk.put("usableBytes", d.usableBytes());
+      disk.put("totalBytes", d.totalBytes());
+      disk.put("admission", d.admission().wireName());
+      m.put("disk", disk);
+    });
     Http.json(ctx, 200, m);
   }
 
