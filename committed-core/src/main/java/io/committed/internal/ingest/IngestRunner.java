@@ -36,6 +36,8 @@ final class IngestRunner {
   private volatile boolean finished;
   private volatile WorkerState workerState = WorkerState.STARTING;
   private volatile int failures;
+  /** Attempts refused for lack of disk space in a row: they lengthen the backoff, never park. */
+  private int diskWaits;
   private volatile String lastError;
   private volatile Instant failingSince;
   private volatile IngestStatus reported;
@@ -110,7 +112,7 @@ final class IngestRunner {
       LOG.warn("ingestable '{}' returned from run() without being asked to stop; restarting it", id());
       scheduler.schedule(this::attempt, settings.backoff().delay(1));
     } else if (recordFailure(failure)) {
-      scheduler.schedule(this::attempt, settings.backoff().delay(Math.max(1, failures)));
+      scheduler.schedule(this::attempt, retryDelay());
     }
   }
 
@@ -158,8 +160,14 @@ final class IngestRunner {
     return session != null && session.failure().isPresent() ? session.failure().get() : failure;
   }
 
+  /** The backoff before the next attempt: failures and waits for disk space both lengthen it. */
+  private Duration retryDelay() {
+    return settings.backoff().delay(Math.max(1, failures + diskWaits));
+  }
+
   private void succeeded() {
     failures = 0;
+    diskWaits = 0;
     failingSince = null;
     lastError = null;
     if (!stopping) {
@@ -180,8 +188,8 @@ final class IngestRunner {
         failingSince = host.clock().instant();
       }
       lastError = cause.getMessage();
-      LOG.warn("ingestable '{}' waits for disk space, retrying in {}: {}", id(),
-          settings.backoff().delay(Math.max(1, failures)), lastError);
+      diskWaits++;
+      LOG.warn("ingestable '{}' waits for disk space, retrying in {}: {}", id(), retryDelay(), lastError);
       workerState = WorkerState.RECOVERING;
       return true;
     }

@@ -106,6 +106,24 @@ class IngestRunnerTest {
   }
 
   @Test
+  void aLogOutOfDiskSpaceIsWaitedForAndNeverParksTheIngestable() {
+    IngestRunner r = runner((n, ctx) -> {
+      if (n <= 10) {
+        throw new io.committed.api.InsufficientStorageException("the disk of /data has 1% free (run " + n + ")");
+      }
+      propose(ctx, 1);
+      throw new IllegalStateException("done for this test");
+    });
+    r.start();
+    scheduler.runUntilIdle(11);
+
+    assertThat(runsAt).as("more runs than the parking limit of 6, with the backoff")
+        .containsExactly(0L, 100L, 300L, 700L, 1500L, 2500L, 3500L, 4500L, 5500L, 6500L, 7500L);
+    assertThat(host.state().ingestPosition("src").parked()).isFalse();
+    assertThat(host.lastIndex()).as("the rows went in once there was room").isEqualTo(1);
+  }
+
+  @Test
   void aPermanentFailureParksAtOnce() {
     IngestRunner r = runner((n, ctx) -> {
       throw new PermanentIngestException("the source lost the changes we need");
