@@ -100,14 +100,21 @@ class KafkaCrashIT {
     Path log = Files.createTempFile("kafka-crash-child", ".log");
     for (int kill = 0; kill < 3; kill++) {
       Process p = child(bootstrap, topic, topic, log);
-      int target = written(bootstrap, topic) + 200 + kill * 37;
-      // kill it while it publishes: once it has added some records, at an unaligned moment
-      Await.until("the child to publish", Duration.ofSeconds(60),
-          () -> !p.isAlive() || written(bootstrap, topic) > target);
-      p.destroyForcibly().waitFor();
+      try {
+        int target = written(bootstrap, topic) + 200 + kill * 37;
+        // kill it while it publishes: once it has added some records, at an unaligned moment
+        Await.until("the child to publish", Duration.ofSeconds(60),
+            () -> !p.isAlive() || written(bootstrap, topic) > target);
+      } finally {
+        p.destroyForcibly().waitFor();
+      }
     }
     Process last = child(bootstrap, topic, topic, log);
-    assertThat(last.waitFor(120, TimeUnit.SECONDS)).as("the last child finishes; see " + log).isTrue();
+    try {
+      assertThat(last.waitFor(120, TimeUnit.SECONDS)).as("the last child finishes; see " + log).isTrue();
+    } finally {
+      last.destroyForcibly().waitFor();
+    }
     assertThat(last.exitValue()).as("the last child's exit; see " + log).isZero();
     List<ConsumerRecord<byte[], byte[]>> committed = KafkaTopics.records(bootstrap, topic, true);
     List<ConsumerRecord<byte[], byte[]>> all = KafkaTopics.records(bootstrap, topic, false);

@@ -85,12 +85,19 @@ class NatsCrashIT {
     Path log = Files.createTempFile("nats-crash-child", ".log");
     for (int kill = 0; kill < 3; kill++) {
       Process p = child(log);
-      long target = Math.max(0, count()) + 300 + kill * 37;
-      Await.until("the child to publish", Duration.ofSeconds(60), () -> !p.isAlive() || count() > target);
-      p.destroyForcibly().waitFor();
+      try {
+        long target = Math.max(0, count()) + 300 + kill * 37;
+        Await.until("the child to publish", Duration.ofSeconds(60), () -> !p.isAlive() || count() > target);
+      } finally {
+        p.destroyForcibly().waitFor();
+      }
     }
     Process last = child(log);
-    assertThat(last.waitFor(120, TimeUnit.SECONDS)).as("the last child finishes; see " + log).isTrue();
+    try {
+      assertThat(last.waitFor(120, TimeUnit.SECONDS)).as("the last child finishes; see " + log).isTrue();
+    } finally {
+      last.destroyForcibly().waitFor();
+    }
     assertThat(last.exitValue()).as("the last child's exit; see " + log).isZero();
     List<LogEntry> all = NatsSyncableIT.entries(1, TOTAL);
     int entities = NatsSyncableIT.entityCount(all);
