@@ -1,21 +1,14 @@
 package io.committed.benchmarks;
 
 import io.committed.Committed;
-import io.committed.CommittedLog;
-import io.committed.api.Entity;
-import io.committed.api.Proposal;
 import io.committed.sync.kafka.KafkaSyncableFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -49,8 +42,6 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  * </pre>
  */
 public final class KafkaSyncBenchmark {
-  private static final int LIVE_WINDOW = 1000;
-  private static final String TIMED_KIND = "kafkabench";
 
   private KafkaSyncBenchmark() {}
 
@@ -182,65 +173,15 @@ public final class KafkaSyncBenchmark {
 
   static double backlog(String bootstrap, int n, String data, int batch, String mode) throws Exception {
     String topic = topic(bootstrap, "backlog");
-    try (CommittedLog log = Committed.builder().inMemory().syncBatchSize(batch).start()) {
-      log.types().define("item", "[type]\nname = \"item\"");
-      List<CompletableFuture<Long>> pending = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        pending.add(log.propose(Proposal.of(Entity.upsert("item", "k" + (i % 1000), data))));
-        if (pending.size() == 1000) {
-          CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
-          pending.clear();
-        }
-      }
-      CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
-      long head = log.lastIndex();
-      long start = System.nanoTime();
-      log.syncables().define("bench", syncableDoc("kafka", bootstrap, topic, batch, mode));
-      if (!log.sync().awaitSynced("bench", head, Duration.ofMinutes(30))) {
-        throw new IllegalStateException("not synced: " + log.sync().status("bench"));
-      }
-      double seconds = (System.nanoTime() - start) / 1e9;
-      check(bootstrap, topic, n);
-      return n / seconds;
-    }
+    return SyncRuns.backlog(n, data, batch, syncableDoc("kafka", bootstrap, topic, batch, mode),
+        count -> check(bootstrap, topic, count));
   }
 
   static void live(String bootstrap, int n, String data, int batch) throws Exception {
     String topic = topic(bootstrap, "live");
-    Map<Long, Long> committed = new ConcurrentHashMap<>();
-    Map<Long, Long> acked = new ConcurrentHashMap<>();
-    Semaphore window = new Semaphore(LIVE_WINDOW);
-    TimedSyncableFactory factory = new TimedSyncableFactory(TIMED_KIND, new KafkaSyncableFactory(), acked, committed,
-        window);
-    try (CommittedLog log = Committed.builder().inMemory().syncBatchSize(batch).syncableFactory(factory).start()) {
-      log.types().define("item", "[type]\nname = \"item\"");
-      log.syncables().define("bench", syncableDoc(TIMED_KIND, bootstrap, topic, batch, "transactional"));
-      long start = System.nanoTime();
-      for (int i = 0; i < n; i++) {
-        window.acquire();
-        log.propose(Proposal.of(Entity.upsert("item", "k" + (i % 1000), data))).whenComplete((index, err) -> {
-          if (index != null) {
-            committed.put(index, System.nanoTime());
-          } else {
-            window.release();
-          }
-        });
-      }
-      if (!window.tryAcquire(LIVE_WINDOW, 30, TimeUnit.MINUTES)) {
-        throw new IllegalStateException("not synced: " + log.sync().status("bench"));
-      }
-      double seconds = (System.nanoTime() - start) / 1e9;
-      check(bootstrap, topic, n);
-      long[] latencies = new long[n];
-      int k = 0;
-      for (Map.Entry<Long, Long> c : committed.entrySet()) {
-        latencies[k++] = acked.get(c.getKey()) - c.getValue();
-      }
-      Arrays.sort(latencies);
-      System.out.printf(Locale.ROOT, "%-46s %10.0f entities/s, commit-to-ack p50 %.2f ms, p99 %.2f ms%n",
-          "syncable, live, transactional (" + LIVE_WINDOW + " open)", n / seconds, latencies[n / 2] / 1e6,
-          latencies[(int) (n * 0.99)] / 1e6);
-    }
+    SyncRuns.live(n, data, batch, new KafkaSyncableFactory(),
+        kind -> syncableDoc(kind, bootstrap, topic, batch, "transactional"), count -> check(bootstrap, topic, count),
+        "syncable, live, transactional");
   }
 
   /** Fails unless a read_committed consumer finds exactly {@code n} records in the topic. */

@@ -1,9 +1,6 @@
 package io.committed.benchmarks;
 
 import io.committed.Committed;
-import io.committed.CommittedLog;
-import io.committed.api.Entity;
-import io.committed.api.Proposal;
 import io.committed.sync.nats.NatsSyncableFactory;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
@@ -17,16 +14,9 @@ import io.nats.client.api.StreamConfiguration;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 
 /**
  * Entities per second the NATS syncable publishes into an R1 file stream, 1 KiB entities, with the
@@ -52,8 +42,6 @@ import java.util.concurrent.Semaphore;
  * </pre>
  */
 public final class NatsSyncBenchmark {
-  private static final int LIVE_WINDOW = 1000;
-  private static final String TIMED_KIND = "natsbench";
   private static final String ACK_TIMEOUT = System.getProperty("bench.ackTimeout", "10s");
 
   private NatsSyncBenchmark() {}
@@ -158,26 +146,8 @@ public final class NatsSyncBenchmark {
 
   static double backlog(Connection admin, String url, int n, String data, int batch) throws Exception {
     String stream = streamName("BACKLOG");
-    try (CommittedLog log = Committed.builder().inMemory().syncBatchSize(batch).start()) {
-      log.types().define("item", "[type]\nname = \"item\"");
-      List<CompletableFuture<Long>> pending = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        pending.add(log.propose(Proposal.of(Entity.upsert("item", "k" + (i % 1000), data))));
-        if (pending.size() == 1000) {
-          CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
-          pending.clear();
-        }
-      }
-      CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
-      long head = log.lastIndex();
-      long start = System.nanoTime();
-      log.syncables().define("bench", syncableDoc("nats", url, stream, batch));
-      if (!log.sync().awaitSynced("bench", head, Duration.ofMinutes(30))) {
-        throw new IllegalStateException("not synced: " + log.sync().status("bench"));
-      }
-      double seconds = (System.nanoTime() - start) / 1e9;
-      check(admin, stream, n);
-      return n / seconds;
+    try {
+      return SyncRuns.backlog(n, data, batch, syncableDoc("nats", url, stream, batch), count -> check(admin, stream, count));
     } finally {
       delete(admin, stream);
     }
@@ -185,43 +155,9 @@ public final class NatsSyncBenchmark {
 
   static void live(Connection admin, String url, int n, String data, int batch) throws Exception {
     String stream = streamName("LIVE");
-    // by log index: the log's own entries (checkpoints) sit between the entities' entries
-    Map<Long, Long> committed = new ConcurrentHashMap<>();
-    Map<Long, Long> acked = new ConcurrentHashMap<>();
-    // entries proposed but not yet acknowledged by the stream: a bounded pipeline, so that the
-    // latency is the pipeline's, not that of a backlog growing without end
-    Semaphore window = new Semaphore(LIVE_WINDOW);
-    TimedSyncableFactory factory = new TimedSyncableFactory(TIMED_KIND, new NatsSyncableFactory(), acked, committed,
-        window);
-    try (CommittedLog log = Committed.builder().inMemory().syncBatchSize(batch).syncableFactory(factory).start()) {
-      log.types().define("item", "[type]\nname = \"item\"");
-      log.syncables().define("bench", syncableDoc(TIMED_KIND, url, stream, batch));
-      long start = System.nanoTime();
-      for (int i = 0; i < n; i++) {
-        window.acquire();
-        log.propose(Proposal.of(Entity.upsert("item", "k" + (i % 1000), data))).whenComplete((index, err) -> {
-          if (index != null) {
-            committed.put(index, System.nanoTime());
-          } else {
-            window.release();
-          }
-        });
-      }
-      // every entity acknowledged: the writer's whole window is free again
-      if (!window.tryAcquire(LIVE_WINDOW, 30, java.util.concurrent.TimeUnit.MINUTES)) {
-        throw new IllegalStateException("not synced: " + log.sync().status("bench"));
-      }
-      double seconds = (System.nanoTime() - start) / 1e9;
-      check(admin, stream, n);
-      long[] latencies = new long[n];
-      int k = 0;
-      for (Map.Entry<Long, Long> c : committed.entrySet()) {
-        latencies[k++] = acked.get(c.getKey()) - c.getValue();
-      }
-      Arrays.sort(latencies);
-      System.out.printf(Locale.ROOT, "%-42s %10.0f entities/s, commit-to-ack p50 %.2f ms, p99 %.2f ms%n",
-          "syncable, live (" + LIVE_WINDOW + " unacknowledged at most)", n / seconds, latencies[n / 2] / 1e6,
-          latencies[(int) (n * 0.99)] / 1e6);
+    try {
+      SyncRuns.live(n, data, batch, new NatsSyncableFactory(), kind -> syncableDoc(kind, url, stream, batch),
+          count -> check(admin, stream, count), "syncable, live");
     } finally {
       delete(admin, stream);
     }

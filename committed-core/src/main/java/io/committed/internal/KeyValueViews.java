@@ -83,9 +83,11 @@ final class KeyValueViews implements AutoCloseable {
     t.start();
   }
 
-  /** The apply thread appended or restored entries. */
+  /** The apply thread appended or restored entries: the projector follows only when it keeps a view. */
   void advanced() {
-    wake();
+    if (!views.isEmpty()) {
+      wake();
+    }
   }
 
   /** A type config changed: the set of viewed types may have. */
@@ -121,7 +123,7 @@ final class KeyValueViews implements AutoCloseable {
           continue;
         }
         long head = state.lastIndex();
-        if (projected < head) {
+        if (projected < head && !views.isEmpty()) {
           project(projected + 1, head);
           continue;
         }
@@ -134,7 +136,7 @@ final class KeyValueViews implements AutoCloseable {
         }
         lock.lock();
         try {
-          if (!closed && !typesChanged && state.lastIndex() <= projected) {
+          if (!closed && !typesChanged && (views.isEmpty() || state.lastIndex() <= projected)) {
             changed.await(1, TimeUnit.SECONDS);
           }
         } finally {
@@ -158,6 +160,9 @@ final class KeyValueViews implements AutoCloseable {
 
   /** Adds views for newly wanted types (filled from the log up to {@code projected}) and drops unwanted ones. */
   private void reconcile() {
+    if (views.isEmpty()) {
+      projected = state.lastIndex(); // nothing was followed: a new view is filled up to here, then follows
+    }
     SortedSet<String> want = wanted.get();
     for (String type : List.copyOf(views.keySet())) {
       if (!want.contains(type)) {
@@ -194,6 +199,11 @@ final class KeyValueViews implements AutoCloseable {
   }
 
   private void project(long from, long head) {
+    if (views.isEmpty()) { // no type wants a view: nothing to read (a type turned on later is filled from the log)
+      projected = head;
+      wake();
+      return;
+    }
     List<LogEntry> page = entries.read(from, (int) Math.min(PAGE, head - from + 1));
     if (page.isEmpty()) {
       return;

@@ -117,6 +117,38 @@ public final class TestCluster implements AutoCloseable {
     return t;
   }
 
+  /** What {@link #proposeWhileStoppingLeaders} did: writes acknowledged, and those whose outcome is unknown. */
+  public record Writes(int acknowledged, int unknown) {}
+
+  /**
+   * Proposes {@code proposal.apply(i)} for i = 0, 1, ... one at a time through any running node,
+   * while {@link #stopLeaders} stops the leader {@code stops} times: at least {@code minWrites}
+   * writes, and on until the stops are done (or 90 s have passed). A write that fails (its node
+   * stopped, or lost its leader) may or may not be in the log; it is counted as unknown.
+   */
+  public Writes proposeWhileStoppingLeaders(int minWrites, int stops, Random random,
+      java.util.function.IntFunction<io.committed.api.Proposal> proposal) throws InterruptedException {
+    java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Thread stopper = stopLeaders(stops, random, writing::get);
+    int acknowledged = 0;
+    int unknown = 0;
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    try {
+      for (int i = 0; i < minWrites || leaderStops() < stops && System.nanoTime() < deadline; i++) {
+        try {
+          anyNode().proposeAndWait(proposal.apply(i));
+          acknowledged++;
+        } catch (RuntimeException e) {
+          unknown++;
+        }
+      }
+    } finally {
+      writing.set(false);
+      stopper.join();
+    }
+    return new Writes(acknowledged, unknown);
+  }
+
   /** How many times {@link #stopLeaders} stopped a leader. */
   public int leaderStops() {
     return stops.get();

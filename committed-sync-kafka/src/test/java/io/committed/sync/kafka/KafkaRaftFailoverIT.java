@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -55,13 +54,6 @@ class KafkaRaftFailoverIT {
     return out;
   }
 
-  private int committed(String bootstrap) {
-    try {
-      return KafkaTopics.records(bootstrap, topic, true).size();
-    } catch (Exception e) {
-      return -1;
-    }
-  }
 
   @Test
   void theLeaderStoppedWhilePublishingLosesAndRepeatsNothing() throws Exception {
@@ -83,35 +75,19 @@ class KafkaRaftFailoverIT {
         deliveryTimeout = "5s"
         """.formatted(bootstrap, topic));
 
-    AtomicBoolean writing = new AtomicBoolean(true);
-    Thread stops = cluster.stopLeaders(LEADER_STOPS, new Random(seed), writing::get);
-    int acknowledged = 0;
-    int unknown = 0;
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    try {
-      for (int i = 0; i < MIN_ENTRIES || cluster.leaderStops() < LEADER_STOPS && System.nanoTime() < deadline; i++) {
-        try {
-          cluster.anyNode().proposeAndWait(Proposal.of(Entity.upsert("order", "k" + (i % 7), "{\"i\":" + i + "}")));
-          acknowledged++;
-        } catch (RuntimeException e) {
-          unknown++; // the node stopped or lost its leader: the entry may or may not be in the log
-        }
-      }
-    } finally {
-      writing.set(false);
-      stops.join();
-    }
+    TestCluster.Writes writes = cluster.proposeWhileStoppingLeaders(MIN_ENTRIES, LEADER_STOPS, new Random(seed),
+        i -> Proposal.of(Entity.upsert("order", "k" + (i % 7), "{\"i\":" + i + "}")));
     CommittedLog leader = cluster.leader();
     Await.synced(leader, topic, WAIT);
     Map<String, List<String>> inLog = TestCluster.dataPerKey(TestCluster.entries(leader), "order");
     int count = inLog.values().stream().mapToInt(List::size).sum();
-    Await.until(count + " records in " + topic, WAIT, () -> committed(bootstrap) >= count);
+    Await.until(count + " records in " + topic, WAIT, () -> KafkaTopics.count(bootstrap, topic, true) >= count);
     List<ConsumerRecord<byte[], byte[]>> records = KafkaTopics.records(bootstrap, topic, true);
     System.out.println("KafkaRaftFailoverIT: seed " + seed + ", " + cluster.leaderStops() + " leader stops, "
-        + acknowledged + " acknowledged, " + unknown + " unknown, " + count + " in the log, " + records.size()
+        + writes.acknowledged() + " acknowledged, " + writes.unknown() + " unknown, " + count + " in the log, " + records.size()
         + " published");
     assertThat(cluster.leaderStops()).as("leaders stopped").isEqualTo(LEADER_STOPS);
-    assertThat(count).as("every acknowledged write is in the log").isGreaterThanOrEqualTo(acknowledged);
+    assertThat(count).as("every acknowledged write is in the log").isGreaterThanOrEqualTo(writes.acknowledged());
     KafkaLogIT.assertOnceAndInOrderPerKey(records, count);
     assertThat(perKeyPublished(records)).as("exactly the log's entities, per key in log order (seed %s)", seed)
         .isEqualTo(inLog);

@@ -65,6 +65,15 @@ final class KafkaTopics {
     }
   }
 
+  /** How many records {@code topic} holds, read_committed or not; -1 while it cannot be read. */
+  static int count(String bootstrap, String topic, boolean committedOnly) {
+    try {
+      return records(bootstrap, topic, committedOnly).size();
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
   static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, boolean committedOnly) {
     return new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
         "key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer",

@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,24 +86,8 @@ class NatsRaftFailoverIT {
         storage = "file"
         """.formatted(NatsTestServer.URL, stream, stream.toLowerCase(java.util.Locale.ROOT)));
 
-    AtomicBoolean writing = new AtomicBoolean(true);
-    Thread stops = cluster.stopLeaders(LEADER_STOPS, new Random(seed), writing::get);
-    int acknowledged = 0;
-    int unknown = 0;
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    try {
-      for (int i = 0; i < MIN_ENTRIES || cluster.leaderStops() < LEADER_STOPS && System.nanoTime() < deadline; i++) {
-        try {
-          cluster.anyNode().proposeAndWait(Proposal.of(Entity.upsert("order", "k" + (i % 7), "{\"i\":" + i + "}")));
-          acknowledged++;
-        } catch (RuntimeException e) {
-          unknown++; // the node stopped or lost its leader: the entry may or may not be in the log
-        }
-      }
-    } finally {
-      writing.set(false);
-      stops.join();
-    }
+    TestCluster.Writes writes = cluster.proposeWhileStoppingLeaders(MIN_ENTRIES, LEADER_STOPS, new Random(seed),
+        i -> Proposal.of(Entity.upsert("order", "k" + (i % 7), "{\"i\":" + i + "}")));
     CommittedLog leader = cluster.leader();
     Await.synced(leader, "orders-out", WAIT);
     Map<String, List<String>> inLog = TestCluster.dataPerKey(TestCluster.entries(leader), "order");
@@ -112,10 +95,10 @@ class NatsRaftFailoverIT {
     Await.until(entities + " messages in " + stream, WAIT, () -> count() >= entities);
     List<MessageInfo> messages = NatsTestServer.messages(admin, stream);
     System.out.println("NatsRaftFailoverIT: seed " + seed + ", " + cluster.leaderStops() + " leader stops, "
-        + acknowledged + " acknowledged, " + unknown + " unknown, " + entities + " in the log, " + messages.size()
+        + writes.acknowledged() + " acknowledged, " + writes.unknown() + " unknown, " + entities + " in the log, " + messages.size()
         + " published");
     assertThat(cluster.leaderStops()).as("leaders stopped").isEqualTo(LEADER_STOPS);
-    assertThat(entities).as("every acknowledged write is in the log").isGreaterThanOrEqualTo(acknowledged);
+    assertThat(entities).as("every acknowledged write is in the log").isGreaterThanOrEqualTo(writes.acknowledged());
     assertThat(messages).as("the stream's message count equals the entity count").hasSize(entities);
     NatsSyncableIT.assertOnceAndInOrder(messages);
     assertThat(perKeyPublished(messages)).as("exactly the log's entities, per key in log order (seed %s)", seed)
