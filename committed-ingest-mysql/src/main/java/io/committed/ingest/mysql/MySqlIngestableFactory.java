@@ -35,7 +35,7 @@ import io.committed.spi.PluginConfig;
  * heartbeat_interval = "10s"        # 0 turns heartbeats off
  * status_interval = "10s"
  * connect_timeout = "10s"
- * on_position_lost = "park"         # or "resnapshot"
+ * on_position_lost = "park"         # the only choice for now ("resnapshot" is refused)
  * snapshot = "initial"              # copy existing rows while streaming (chunked, watermarks); or "never"
  * watermark_table = "committed_watermarks"  # the snapshot's watermarks (database.table or table)
  * </pre>

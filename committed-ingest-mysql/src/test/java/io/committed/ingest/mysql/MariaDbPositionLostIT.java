@@ -1,0 +1,111 @@
+package io.committed.ingest.mysql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.committed.CommittedLog;
+import io.committed.IngestableStatus;
+import io.committed.ingest.sql.SqlTestSource;
+import io.committed.testkit.Await;
+import io.committed.testkit.LogFixtures;
+import io.committed.testkit.Ports;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The binlog is purged past the committed position while the node is down: on restart the
+ * ingestable parks at once with an error naming the lost position, and nothing after the loss is
+ * written to the log (it would have a gap). The test purges the test server's binary logs.
+ */
+class MariaDbPositionLostIT {
+  @TempDir
+  Path dir;
+
+  private MyHarness my;
+  private CommittedLog log;
+
+  @BeforeEach
+  void start() throws Exception {
+    my = new MyHarness("mylost");
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (log != null) {
+      log.close();
+    }
+    my.close();
+  }
+
+  private static String binlogs() throws Exception {
+    StringBuilder out = new StringBuilder();
+    try (Connection c = MyHarness.SERVER.connect(); Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("show binary logs")) {
+      while (r.next()) {
+        out.append(r.getString(1)).append(' ');
+      }
+    }
+    return out.toString();
+  }
+
+  @Test
+  void aPurgedPositionParksTheIngestableNamingIt() throws Exception {
+    my.sql("create table seq (n int primary key)");
+    Path data = dir.resolve("node");
+    int port = Ports.free();
+    log = MariaDbKillIT.node(data, port, name -> my.environment().get(name));
+    LogFixtures.defineTypes(log, "seq");
+    log.ingestables().define("lost", my.config("lost", "seq", "[\"seq\"]", "", "snapshot = \"never\"\n"));
+    Await.until("streaming", Duration.ofSeconds(60), () -> log.ingest().status("lost").reported()
+        .map(r -> r.phase().equals("streaming")).orElse(false));
+    my.sql("insert into seq values (1)", "insert into seq values (2)");
+    Await.until("both rows in the log", Duration.ofSeconds(60),
+        () -> SqlTestSource.fold(log, "seq").containsKey("2"));
+    long before = log.lastIndex();
+    log.close();
+    log = null;
+
+    // the node is down; the source moves on and its binary logs up to now are purged
+    my.sql("insert into seq values (3)");
+    try (Connection c = MyHarness.SERVER.connect(); Statement s = c.createStatement()) {
+      s.execute("flush binary logs");
+      s.execute("flush binary logs");
+      String newest = null;
+      try (ResultSet r = s.executeQuery("show binary logs")) {
+        while (r.next()) {
+          newest = r.getString(1);
+        }
+      }
+      // the server keeps a log until its binlog checkpoint passes it: purge again until only the newest is left
+      String last = newest;
+      Await.until("the binary logs before " + newest + " purged", Duration.ofSeconds(30), () -> {
+        try (Connection c2 = MyHarness.SERVER.connect(); Statement s2 = c2.createStatement()) {
+          s2.execute("purge binary logs to '" + last + "'");
+          return binlogs().strip().equals(last);
+        } catch (Exception e) {
+          return false;
+        }
+      });
+    }
+
+    log = MariaDbKillIT.node(data, port, name -> my.environment().get(name));
+    CommittedLog l = log;
+    try {
+      Await.until("the ingestable parked", Duration.ofSeconds(30),
+          () -> l.ingest().status("lost").workerState() == IngestableStatus.WorkerState.PARKED);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; status: " + l.ingest().status("lost") + "; row 3 in the log: "
+          + SqlTestSource.fold(l, "seq").containsKey("3") + "; binlogs: " + binlogs(), e);
+    }
+    String reason = l.ingest().status("lost").parkedReason().orElse("");
+    assertThat(reason).contains("no longer has the committed position").contains("copy the tables afresh");
+    assertThat(log.lastIndex()).as("nothing written after the loss").isEqualTo(before);
+    assertThat(SqlTestSource.fold(log, "seq")).doesNotContainKey("3");
+  }
+}
