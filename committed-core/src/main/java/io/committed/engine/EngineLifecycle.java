@@ -3,7 +3,6 @@ package io.committed.engine;
 import io.committed.api.LogClosedException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -46,11 +45,14 @@ public final class EngineLifecycle {
    */
   public EngineLifecycle(String groupId, String callbackThreadName) {
     this.groupId = groupId;
-    this.callbacks = Executors.newSingleThreadExecutor(task -> {
-      Thread t = new Thread(task, callbackThreadName);
-      t.setDaemon(true);
-      return t;
-    });
+    // A callback that arrives after the shutdown (a late completion during close) runs on the
+    // caller's thread rather than being dropped: a future must never be left uncompleted.
+    this.callbacks = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0L, TimeUnit.MILLISECONDS,
+        new java.util.concurrent.LinkedBlockingQueue<>(), task -> {
+          Thread t = new Thread(task, callbackThreadName);
+          t.setDaemon(true);
+          return t;
+        }, (task, executor) -> task.run());
   }
 
   /**
@@ -96,8 +98,9 @@ public final class EngineLifecycle {
   }
 
   /**
-   * The single thread that completes submissions' futures, in the order given to it. Refuses
-   * tasks ({@link java.util.concurrent.RejectedExecutionException}) after {@link #shutdownCallbacks}.
+   * The single thread that completes submissions' futures, in the order given to it. After
+   * {@link #shutdownCallbacks} a task runs on the thread that gives it, so that no completion is
+   * lost.
    */
   public Executor callbacks() {
     return callbacks;

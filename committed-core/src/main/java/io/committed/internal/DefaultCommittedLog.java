@@ -246,6 +246,11 @@ public final class DefaultCommittedLog implements CommittedLog, IngestHost.Provi
     } catch (RuntimeException e) {
       LOG.warn("closing the engine of log '{}' failed", settings.groupId(), e);
     }
+    int unanswered = pipeline.failUnanswered();
+    if (unanswered > 0) {
+      LOG.warn("log '{}': the engine closed with {} proposals unanswered; they failed as of unknown outcome",
+          settings.groupId(), unanswered);
+    }
     LOG.info("log '{}' closed", settings.groupId());
   }
 }

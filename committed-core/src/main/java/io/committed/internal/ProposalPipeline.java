@@ -39,6 +39,9 @@ final class ProposalPipeline {
   private final LogLifecycle lifecycle;
   private final Semaphore inFlight;
   private final DiskAdmission disk;
+  /** Submissions the engine has not answered yet. */
+  private final java.util.Set<CompletableFuture<ApplyResult>> unanswered =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   ProposalPipeline(LogSettings settings, LogEngine engine, StateView state, TypeCatalog types,
       LogLifecycle lifecycle) {
@@ -186,7 +189,27 @@ final class ProposalPipeline {
       inFlight.release();
       return CompletableFuture.failedFuture(e);
     }
-    return f.whenComplete((r, err) -> inFlight.release());
+    unanswered.add(f);
+    return f.whenComplete((r, err) -> {
+      unanswered.remove(f);
+      inFlight.release();
+    });
+  }
+
+  /**
+   * After the engine closed: fails, as of unknown outcome, every submission the engine left
+   * unanswered, so that no caller waits forever on a closed log. Returns how many there were.
+   */
+  int failUnanswered() {
+    int n = 0;
+    for (CompletableFuture<ApplyResult> f : List.copyOf(unanswered)) {
+      if (f.completeExceptionally(new RetriableException("log '" + settings.groupId() + "' closed before its engine"
+          + " answered this proposal; its outcome is unknown, read the log before retrying", true))) {
+        n++;
+      }
+    }
+    unanswered.clear();
+    return n;
   }
 
   private static long valueOrThrow(ApplyResult r) {

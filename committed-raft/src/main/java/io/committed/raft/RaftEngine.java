@@ -166,8 +166,9 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     n.addReplicatorStateListener(mender);
     forwarder.open();
     this.cluster = new ClusterOps(view, n, config.groupId(), timer);
-    timer.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
-    timer.scheduleWithFixedDelay(() -> mender.checkPeers(node), 1, 1, TimeUnit.SECONDS);
+    // a periodic task that throws is never run again: each catches what it throws
+    timer.scheduleWithFixedDelay(() -> survive("tick", this::tick), TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(() -> survive("peer check", () -> mender.checkPeers(node)), 1, 1, TimeUnit.SECONDS);
     dispatcher.start();
     LOG.info("raft node {} of group '{}' started on {} with peers {}{}", config.nodeId(), config.groupId(),
         PeerAddress.hostPort(self), config.peers(), settings.join() ? " (joining: waiting to be added)" : "");
@@ -254,6 +255,14 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     applied.expire(now);
     if (applied.waitingSince(now - NUDGE_AFTER_NANOS)) {
       forwarder.nudgeCommitIndex();
+    }
+  }
+
+  private static void survive(String what, Runnable task) {
+    try {
+      task.run();
+    } catch (RuntimeException e) {
+      LOG.error("the raft engine's {} failed; it runs again at its next turn", what, e);
     }
   }
 

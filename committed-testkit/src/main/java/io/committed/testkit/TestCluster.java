@@ -39,6 +39,8 @@ public final class TestCluster implements AutoCloseable {
   private final UnaryOperator<CommittedBuilder> customize;
   private final Map<Integer, CommittedLog> nodes = new ConcurrentHashMap<>();
   private final AtomicInteger stops = new AtomicInteger();
+  /** How long a write may go unanswered before {@link #proposeWhileStoppingLeaders} calls it a hang. */
+  private static final int PROPOSAL_ANSWER_SECONDS = 60;
 
   private TestCluster(Path dir, int size, UnaryOperator<CommittedBuilder> customize) {
     this.dir = dir;
@@ -61,6 +63,19 @@ public final class TestCluster implements AutoCloseable {
   private void startNode(int id) {
     nodes.put(id, customize.apply(Committed.builder().nodeId(id).peers(peers).dataDir(dir.resolve("node-" + id))
         .engineOption("electionTimeoutMs", "600")).start());
+  }
+
+  /** Stops (closes) node {@code id}; its data directory stays. */
+  public void stopNode(int id) {
+    CommittedLog log = nodes.remove(id);
+    if (log != null) {
+      log.close();
+    }
+  }
+
+  /** Starts node {@code id} again on its data directory, with the same settings. */
+  public void restartNode(int id) {
+    startNode(id);
   }
 
   /** The running nodes by id. */
@@ -104,10 +119,10 @@ public final class TestCluster implements AutoCloseable {
         while (running.getAsBoolean() && stops.get() < times) {
           Thread.sleep(1000 + random.nextInt(1500)); // a random point of the stream
           int leader = awaitLeader();
-          nodes.remove(leader).close();
+          stopNode(leader);
           stops.incrementAndGet();
-          Thread.sleep(200 + random.nextInt(500));
-          startNode(leader);
+          Thread.sleep(200 + random.nextInt(500)); // down for a random while, as a crashed node would be
+          restartNode(leader);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -135,11 +150,19 @@ public final class TestCluster implements AutoCloseable {
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     try {
       for (int i = 0; i < minWrites || leaderStops() < stops && System.nanoTime() < deadline; i++) {
+        Map.Entry<Integer, CommittedLog> node = nodes.entrySet().stream().findAny()
+            .orElseThrow(() -> new IllegalStateException("no node is running"));
+        java.util.concurrent.CompletableFuture<Long> f = node.getValue().propose(proposal.apply(i));
         try {
-          anyNode().proposeAndWait(proposal.apply(i));
+          f.get(PROPOSAL_ANSWER_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
           acknowledged++;
-        } catch (RuntimeException e) {
+        } catch (java.util.concurrent.ExecutionException e) {
           unknown++;
+        } catch (java.util.concurrent.TimeoutException e) {
+          // every proposal must be answered (committed, refused or failed), even by a node that is closing
+          throw new AssertionError("write " + i + " to node " + node.getKey() + " got no answer within "
+              + PROPOSAL_ANSWER_SECONDS + " s (its status: " + node.getValue().status() + ", running nodes "
+              + nodes.keySet() + ")");
         }
       }
     } finally {

@@ -1,9 +1,7 @@
 package io.committed.sync.http;
 
-import io.committed.NodeRole;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.committed.Committed;
 import io.committed.CommittedLog;
 import io.committed.api.Entity;
 import io.committed.api.LogEntry;
@@ -11,7 +9,7 @@ import io.committed.api.Proposal;
 import io.committed.sync.http.Receiver.Answer;
 import io.committed.testkit.Await;
 import io.committed.testkit.LogFixtures;
-import io.committed.testkit.Ports;
+import io.committed.testkit.TestCluster;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,10 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,49 +36,28 @@ class HttpRaftFailoverIT {
   @TempDir
   Path dir;
 
-  private final Map<Integer, CommittedLog> nodes = new ConcurrentHashMap<>();
+  private TestCluster cluster;
   private Receiver receiver;
-  private String peers;
 
   @BeforeEach
   void start() throws Exception {
     BodySchema.valid("{}");
     receiver = Receiver.plain();
-    peers = IntStream.rangeClosed(1, 3).mapToObj(id -> id + "=127.0.0.1:" + Ports.free()).collect(Collectors.joining(","));
   }
 
   @AfterEach
   void stop() {
-    nodes.values().parallelStream().forEach(CommittedLog::close);
+    if (cluster != null) {
+      cluster.close();
+    }
     receiver.close();
-  }
-
-  private void startNode(int id) {
-    Map<String, String> env = Map.of("HOOK_SECRET", "whsec_" + HttpDeliveryTest.SECRET_B64);
-    nodes.put(id, Committed.builder().nodeId(id).peers(peers).dataDir(dir.resolve("node-" + id))
-        .engineOption("electionTimeoutMs", "600").environment(env::get)
-        .syncRetry(Duration.ofMillis(10), Duration.ofMillis(200)).start());
-  }
-
-  private int awaitLeader() {
-    int[] leader = {0};
-    Await.until("a leader", Duration.ofSeconds(30), () -> {
-      for (Map.Entry<Integer, CommittedLog> e : nodes.entrySet()) {
-        if (e.getValue().status().role() == NodeRole.LEADER) {
-          leader[0] = e.getKey();
-          return true;
-        }
-      }
-      return false;
-    });
-    return leader[0];
   }
 
   /** Proposes through any live node, trying others while leadership moves. */
   private void propose(Proposal p, Random random) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {
-      List<CommittedLog> live = new ArrayList<>(nodes.values());
+      List<CommittedLog> live = new ArrayList<>(cluster.nodes().values());
       CommittedLog log = live.get(random.nextInt(live.size()));
       try {
         log.propose(p).get(10, TimeUnit.SECONDS);
@@ -92,8 +66,7 @@ class HttpRaftFailoverIT {
         if (System.nanoTime() > deadline) {
           throw new AssertionError("no node took the proposal", e);
         }
-        Await.until("a leader again", Duration.ofSeconds(30), () -> nodes.values().stream()
-            .anyMatch(n -> n.status().role() == NodeRole.LEADER));
+        cluster.awaitLeader();
       }
     }
   }
@@ -107,8 +80,10 @@ class HttpRaftFailoverIT {
         return random.nextInt(100) < 5 ? Answer.status(500) : Answer.OK;
       }
     };
-    IntStream.rangeClosed(1, 3).parallel().forEach(this::startNode);
-    CommittedLog first = nodes.get(awaitLeader());
+    Map<String, String> env = Map.of("HOOK_SECRET", "whsec_" + HttpDeliveryTest.SECRET_B64);
+    cluster = TestCluster.start(dir, 3, b -> b.environment(env::get)
+        .syncRetry(Duration.ofMillis(10), Duration.ofMillis(200)));
+    CommittedLog first = cluster.leader();
     LogFixtures.defineTypes(first, "order", "other");
     first.syncables().define("hook", """
         [syncable]
@@ -129,30 +104,23 @@ class HttpRaftFailoverIT {
       propose(Proposal.of(e), random);
       if (n == 150 || n == 300) {
         Await.until("delivery under way", Duration.ofSeconds(30), () -> receiver.applied().size() > 20);
-        down = awaitLeader();
-        nodes.remove(down).close();
+        down = cluster.awaitLeader();
+        cluster.stopNode(down);
         stopped++;
       }
       if ((n == 200 || n == 350) && down != 0) {
-        startNode(down);
+        cluster.restartNode(down);
         down = 0;
       }
     }
-    CommittedLog leader = nodes.get(awaitLeader());
+    CommittedLog leader = cluster.leader();
     Await.synced(leader, "hook", Duration.ofMinutes(2));
 
     List<Long> expected = new ArrayList<>();
-    for (long from = 1; ; ) {
-      List<LogEntry> page = leader.read(from, 10_000);
-      if (page.isEmpty()) {
-        break;
+    for (LogEntry entry : TestCluster.entries(leader)) {
+      if (entry.entities().stream().anyMatch(x -> x.typeId().equals("order"))) {
+        expected.add(entry.index());
       }
-      for (LogEntry entry : page) {
-        if (entry.entities().stream().anyMatch(x -> x.typeId().equals("order"))) {
-          expected.add(entry.index());
-        }
-      }
-      from = page.get(page.size() - 1).index() + 1;
     }
     assertThat(expected).hasSizeGreaterThanOrEqualTo(ENTRIES * 4 / 5);
     assertThat(receiver.applied()).as("every entry of the log, in order, none skipped (seed %s)", seed)
