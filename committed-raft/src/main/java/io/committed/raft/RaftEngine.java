@@ -246,6 +246,9 @@ final class RaftEngine implements LogEngine, ClusterEngine {
    * when one waits (the entries arrived after the last round), and counts entries JRaft applied
    * without our state machine (configuration entries) as applied.
    */
+  /** The last failure of a periodic task, logged once (see {@link #survive}). */
+  private volatile String periodicFailure;
+
   private void tick() {
     long now = System.nanoTime();
     Node n = node;
@@ -258,11 +261,20 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     }
   }
 
-  private static void survive(String what, Runnable task) {
+  /** Runs a periodic task so that a failure does not cancel it; each new failure is logged once. */
+  private void survive(String what, Runnable task) {
+    if (lifecycle.isClosed()) {
+      return; // closing: JRaft's node refuses questions while it shuts down
+    }
     try {
       task.run();
+      periodicFailure = null;
     } catch (RuntimeException e) {
-      LOG.error("the raft engine's {} failed; it runs again at its next turn", what, e);
+      String failure = what + ": " + e;
+      if (!failure.equals(periodicFailure) && !lifecycle.isClosed()) {
+        periodicFailure = failure;
+        LOG.error("the raft engine's {} failed; it runs again at its next turn", what, e);
+      }
     }
   }
 
