@@ -76,6 +76,7 @@ class KafkaConfigValidationTest {
       "owned setting | bootstrapServers = 'h:9092'\\ndestination = 'o'\\n[kafka.producer]\\nacks = '1' | kafka.producer.acks | set by the syncable",
       "owned id | bootstrapServers = 'h:9092'\\ndestination = 'o'\\n[kafka.producer]\\n'transactional.id' = 'x' | kafka.producer.transactional.id | use kafka.transactionalId",
       "in flight | bootstrapServers = 'h:9092'\\ndestination = 'o'\\n[kafka.producer]\\n'max.in.flight.requests.per.connection' = 6 | kafka.producer.max.in.flight.requests.per.connection | between 1 and 5",
+      "linger over delivery | bootstrapServers = 'h:9092'\\ndestination = 'o'\\ndeliveryTimeout = '2s'\\n[kafka.producer]\\n'linger.ms' = 5000 | kafka.deliveryTimeout | at least linger.ms + request.timeout.ms",
       "literal password | bootstrapServers = 'h:9092'\\ndestination = 'o'\\n[kafka.producer]\\n'ssl.keystore.password' = 'hunter2' | kafka.producer.ssl.keystore.password | literal secret",
   })
   void aBadConfigIsRefusedNamingTheField(String what, String fields, String field, String message) {

@@ -113,6 +113,7 @@ public record KafkaSyncableConfig(String syncableId, List<String> bootstrapServe
     Duration deliveryTimeout = duration(kafka, "deliveryTimeout", Duration.ofSeconds(30), Duration.ofSeconds(1),
         Duration.ofHours(1));
     Map<String, String> producer = producer(kafka);
+    checkTimeouts(kafka, producer, deliveryTimeout);
     return new KafkaSyncableConfig(context.syncableId(), List.copyOf(cleaned), router, transactional, transactionalId,
         positionTopic, create, (int) replicas, connectTimeout, deliveryTimeout, producer);
   }
@@ -149,6 +150,28 @@ public record KafkaSyncableConfig(String syncableId, List<String> bootstrapServe
       out.put(name, p.string(name).orElse(raw));
     }
     return out;
+  }
+
+  /** The producer refuses delivery.timeout.ms below linger.ms + request.timeout.ms: say so here, naming the field. */
+  private static void checkTimeouts(PluginConfig kafka, Map<String, String> producer, Duration delivery) {
+    long linger = number(kafka, producer, "linger.ms", 5);
+    long request = number(kafka, producer, "request.timeout.ms", Math.min(delivery.toMillis() / 2, 30_000));
+    if (linger + request > delivery.toMillis()) {
+      throw kafka.error("deliveryTimeout", "must be at least linger.ms + request.timeout.ms (" + linger + " + "
+          + request + " ms), not " + delivery.toMillis() + " ms");
+    }
+  }
+
+  private static long number(PluginConfig kafka, Map<String, String> producer, String name, long fallback) {
+    String v = producer.get(name);
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      return Long.parseLong(v.strip());
+    } catch (NumberFormatException e) {
+      throw kafka.error("producer." + name, "must be a number of milliseconds, not '" + v + "'");
+    }
   }
 
   /** Producer settings that carry credentials. */
