@@ -11,7 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
@@ -28,7 +32,7 @@ import java.util.stream.IntStream;
  * <pre>{@code
  * try (TestCluster cluster = TestCluster.start(dir, 3, b -> b.syncBatchSize(50))) {
  *   CommittedLog leader = cluster.leader();
- *   Thread stops = cluster.stopLeaders(3, new Random(seed), () -> writing);
+ *   CompletableFuture<Void> stops = cluster.stopLeaders(3, new Random(seed), () -> writing);
  *   ... write through cluster.anyNode(), then stops.join() ...
  * }
  * }</pre>
@@ -110,26 +114,46 @@ public final class TestCluster implements AutoCloseable {
 
   /**
    * Stops the leader and starts it again on its data directory after a short random pause, {@code
-   * times} times, at random points while {@code running} holds, on a thread of its own (started).
-   * Join it to wait until it is done; {@link #leaderStops} counts the stops.
+   * times} times, at random points while {@code running} holds, on a timer of its own. The future
+   * completes when it is done (or fails with what went wrong); {@link #leaderStops} counts the
+   * stops.
    */
-  public Thread stopLeaders(int times, Random random, BooleanSupplier running) {
-    Thread t = new Thread(() -> {
+  public CompletableFuture<Void> stopLeaders(int times, Random random, BooleanSupplier running) {
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "test-cluster-leader-stops");
+      t.setDaemon(true);
+      return t;
+    });
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    done.whenComplete((v, e) -> timer.shutdownNow());
+    nextStop(timer, done, times, random, running);
+    return done;
+  }
+
+  /** Schedules the next stop at a random point of the stream, and the restart a random while after it. */
+  private void nextStop(ScheduledExecutorService timer, CompletableFuture<Void> done, int times, Random random,
+      BooleanSupplier running) {
+    if (!running.getAsBoolean() || stops.get() >= times) {
+      done.complete(null);
+      return;
+    }
+    timer.schedule(() -> {
       try {
-        while (running.getAsBoolean() && stops.get() < times) {
-          Thread.sleep(1000 + random.nextInt(1500)); // a random point of the stream
-          int leader = awaitLeader();
-          stopNode(leader);
-          stops.incrementAndGet();
-          Thread.sleep(200 + random.nextInt(500)); // down for a random while, as a crashed node would be
-          restartNode(leader);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        int leader = awaitLeader();
+        stopNode(leader);
+        stops.incrementAndGet();
+        timer.schedule(() -> { // down for a random while, as a crashed node would be
+          try {
+            restartNode(leader);
+            nextStop(timer, done, times, random, running);
+          } catch (RuntimeException | Error e) {
+            done.completeExceptionally(e);
+          }
+        }, 200 + random.nextInt(500), TimeUnit.MILLISECONDS);
+      } catch (RuntimeException | Error e) {
+        done.completeExceptionally(e);
       }
-    }, "test-cluster-leader-stops");
-    t.start();
-    return t;
+    }, 1000 + random.nextInt(1500), TimeUnit.MILLISECONDS);
   }
 
   /** What {@link #proposeWhileStoppingLeaders} did: writes acknowledged, and those whose outcome is unknown. */
@@ -142,9 +166,9 @@ public final class TestCluster implements AutoCloseable {
    * stopped, or lost its leader) may or may not be in the log; it is counted as unknown.
    */
   public Writes proposeWhileStoppingLeaders(int minWrites, int stops, Random random,
-      java.util.function.IntFunction<io.committed.api.Proposal> proposal) throws InterruptedException {
+      java.util.function.IntFunction<io.committed.api.Proposal> proposal) {
     java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
-    Thread stopper = stopLeaders(stops, random, writing::get);
+    CompletableFuture<Void> stopper = stopLeaders(stops, random, writing::get);
     int acknowledged = 0;
     int unknown = 0;
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
@@ -152,12 +176,15 @@ public final class TestCluster implements AutoCloseable {
       for (int i = 0; i < minWrites || leaderStops() < stops && System.nanoTime() < deadline; i++) {
         Map.Entry<Integer, CommittedLog> node = nodes.entrySet().stream().findAny()
             .orElseThrow(() -> new IllegalStateException("no node is running"));
-        java.util.concurrent.CompletableFuture<Long> f = node.getValue().propose(proposal.apply(i));
+        CompletableFuture<Long> f = node.getValue().propose(proposal.apply(i));
         try {
           f.get(PROPOSAL_ANSWER_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
           acknowledged++;
         } catch (java.util.concurrent.ExecutionException e) {
           unknown++;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while writing", e);
         } catch (java.util.concurrent.TimeoutException e) {
           // every proposal must be answered (committed, refused or failed), even by a node that is closing
           throw new AssertionError("write " + i + " to node " + node.getKey() + " got no answer within "
@@ -167,8 +194,8 @@ public final class TestCluster implements AutoCloseable {
       }
     } finally {
       writing.set(false);
-      stopper.join();
     }
+    stopper.join();
     return new Writes(acknowledged, unknown);
   }
 

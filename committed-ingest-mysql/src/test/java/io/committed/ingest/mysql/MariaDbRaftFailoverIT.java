@@ -3,20 +3,14 @@ package io.committed.ingest.mysql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.committed.CommittedLog;
-import io.committed.api.LogEntry;
 import io.committed.ingest.sql.SqlTestSource;
 import io.committed.testkit.Await;
 import io.committed.testkit.LogFixtures;
 import io.committed.testkit.TestCluster;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,46 +58,18 @@ class MariaDbRaftFailoverIT {
         .map(r -> r.phase().equals("streaming")).orElse(false));
 
     AtomicBoolean writing = new AtomicBoolean(true);
-    Thread stops = cluster.stopLeaders(LEADER_STOPS, new Random(seed), writing::get);
-    int transactions = 0;
+    java.util.concurrent.CompletableFuture<Void> stops = cluster.stopLeaders(LEADER_STOPS, new Random(seed), writing::get);
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    try (Connection c = my.db.connect(); Statement s = c.createStatement()) {
-      c.setAutoCommit(false);
-      while (transactions < MIN_TRANSACTIONS || cluster.leaderStops() < LEADER_STOPS && System.nanoTime() < deadline) {
-        int n = ++transactions;
-        s.execute("insert into seq values (" + n + ", 0)");
-        if (n % 3 == 0) {
-          s.execute("update seq set other = " + n + " where n = " + (n - 1)); // two entities, one entry
-        }
-        c.commit();
-        if (n % 50 == 0) {
-          java.util.concurrent.locks.LockSupport.parkNanos(5_000_000); // paced, so the stops land mid-stream
-        }
-      }
+    int transactions;
+    try {
+      transactions = my.writeSeq(MIN_TRANSACTIONS,
+          () -> cluster.leaderStops() < LEADER_STOPS && System.nanoTime() < deadline);
     } finally {
       writing.set(false);
-      stops.join();
     }
-    String last = Integer.toString(transactions);
-    Await.until("every transaction on every node", Duration.ofSeconds(120), () -> cluster.nodes().size() == 3
-        && cluster.nodes().values().stream().allMatch(l -> SqlTestSource.fold(l, "seq").containsKey(last)));
-
-    List<Integer> expected = IntStream.rangeClosed(1, transactions).boxed().toList();
-    List<LogEntry> reference = null;
-    for (CommittedLog log : cluster.nodes().values()) {
-      List<LogEntry> entries = SqlTestSource.entries(log, "seq");
-      List<Integer> inserted = new ArrayList<>();
-      for (LogEntry e : entries) {
-        inserted.add(Integer.parseInt(e.entities().get(0).keyAsString()));
-      }
-      assertThat(inserted).as("each transaction once, in commit order (seed %s, %s leader stops)", seed,
-          cluster.leaderStops()).isEqualTo(expected);
-      if (reference == null) {
-        reference = entries;
-      } else {
-        assertThat(entries).isEqualTo(reference);
-      }
-    }
+    stops.join();
+    SqlTestSource.assertSeqOnceInOrderOnEveryNode(cluster::nodes, 3, transactions,
+        "seed " + seed + ", " + cluster.leaderStops() + " leader stops");
     assertThat(cluster.leaderStops()).as("leaders stopped").isEqualTo(LEADER_STOPS);
   }
 }

@@ -114,6 +114,60 @@ public abstract class SqlTestSource implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Commits transactions n = 1, 2, ... to table {@code seq (n int primary key, other int)}: an
+   * insert each, and every third also an update of the row before (two entities, one entry),
+   * pausing 5 ms every 50; at least {@code minTransactions}, and on while {@code more} holds.
+   *
+   * @return how many were committed
+   */
+  public int writeSeq(int minTransactions, java.util.function.BooleanSupplier more) throws SQLException {
+    int transactions = 0;
+    try (Connection c = db.connect(); Statement s = c.createStatement()) {
+      c.setAutoCommit(false);
+      while (transactions < minTransactions || more.getAsBoolean()) {
+        int n = ++transactions;
+        s.execute("insert into seq values (" + n + ", 0)");
+        if (n % 3 == 0) {
+          s.execute("update seq set other = " + n + " where n = " + (n - 1));
+        }
+        c.commit();
+        if (n % 50 == 0) {
+          java.util.concurrent.locks.LockSupport.parkNanos(5_000_000); // paced, so that stops land mid-stream
+        }
+      }
+    }
+    return transactions;
+  }
+
+  /**
+   * Waits until each of {@code size} running nodes holds transaction {@code transactions} of
+   * {@link #writeSeq}, then checks that every node holds transactions 1 to {@code transactions}
+   * exactly once each, in commit order, and that the nodes' entries are identical.
+   */
+  public static void assertSeqOnceInOrderOnEveryNode(java.util.function.Supplier<Map<Integer, CommittedLog>> nodes,
+      int size, int transactions, String context) {
+    String last = Integer.toString(transactions);
+    io.committed.testkit.Await.until("every transaction on every node", java.time.Duration.ofSeconds(120),
+        () -> nodes.get().size() == size && nodes.get().values().stream().allMatch(l -> fold(l, "seq").containsKey(last)));
+    List<Integer> expected = java.util.stream.IntStream.rangeClosed(1, transactions).boxed().toList();
+    List<LogEntry> reference = null;
+    for (CommittedLog log : nodes.get().values()) {
+      List<LogEntry> entries = entries(log, "seq");
+      List<Integer> inserted = new ArrayList<>();
+      for (LogEntry e : entries) {
+        inserted.add(Integer.parseInt(e.entities().get(0).keyAsString()));
+      }
+      org.assertj.core.api.Assertions.assertThat(inserted).as("each transaction once, in commit order (%s)", context)
+          .isEqualTo(expected);
+      if (reference == null) {
+        reference = entries;
+      } else {
+        org.assertj.core.api.Assertions.assertThat(entries).isEqualTo(reference);
+      }
+    }
+  }
+
   /** The latest data per key of {@code topic}, folding upserts and deletes in log order. */
   public static Map<String, String> fold(CommittedLog log, String topic) {
     Map<String, String> state = new LinkedHashMap<>();
