@@ -108,7 +108,7 @@ class KafkaCrashIT {
       last.destroyForcibly().waitFor();
     }
     assertThat(last.exitValue()).as("the last child's exit; see " + log).isZero();
-    List<ConsumerRecord<byte[], byte[]>> committed = KafkaTopics.records(bootstrap, topic, true);
+    List<ConsumerRecord<byte[], byte[]>> committed = KafkaTopics.committedRecords(bootstrap, topic);
     List<ConsumerRecord<byte[], byte[]>> all = KafkaTopics.records(bootstrap, topic, false);
     System.out.println("KafkaCrashIT: " + committed.size() + " records committed, " + all.size()
         + " written in all (aborted transactions included)");
@@ -133,6 +133,6 @@ class KafkaCrashIT {
         next.sync(List.of(entry(5)));
       }
     }
-    assertEachOnceInLogOrder(KafkaTopics.records(bootstrap, topic, true), 5);
+    assertEachOnceInLogOrder(KafkaTopics.committedRecords(bootstrap, topic), 5);
   }
 }

@@ -119,7 +119,7 @@ class KafkaLogIT {
     assertThat(d.message()).contains("entry " + big + ", entity 0: Kafka refused the record for topic " + topic)
         .contains("RecordTooLargeException");
     Await.synced(log, out, WAIT);
-    List<ConsumerRecord<byte[], byte[]>> records = KafkaTopics.records(bootstrap, topic, true);
+    List<ConsumerRecord<byte[], byte[]>> records = KafkaTopics.committedRecords(bootstrap, topic);
     assertOnceAndInOrderPerKey(records, 399);
     assertThat(records).extracting(ConsumerRecord::partition).as("spread over the partitions").contains(0, 1, 2);
   }
@@ -156,7 +156,7 @@ class KafkaLogIT {
     int total = proposed.get();
     Await.until(total + " records after the restart", WAIT, () -> KafkaTopics.count(bootstrap, topic, true) == total);
     Await.synced(log, out, WAIT);
-    assertOnceAndInOrderPerKey(KafkaTopics.records(bootstrap, topic, true), total);
+    assertOnceAndInOrderPerKey(KafkaTopics.committedRecords(bootstrap, topic), total);
     assertThat(log.sync().deadLetters(out)).isEmpty();
   }
 

@@ -82,7 +82,7 @@ class KafkaRaftFailoverIT {
     Map<String, List<String>> inLog = TestCluster.dataPerKey(TestCluster.entries(leader), "order");
     int count = inLog.values().stream().mapToInt(List::size).sum();
     Await.until(count + " records in " + topic, WAIT, () -> KafkaTopics.count(bootstrap, topic, true) >= count);
-    List<ConsumerRecord<byte[], byte[]>> records = KafkaTopics.records(bootstrap, topic, true);
+    List<ConsumerRecord<byte[], byte[]>> records = KafkaTopics.committedRecords(bootstrap, topic);
     System.out.println("KafkaRaftFailoverIT: seed " + seed + ", " + cluster.leaderStops() + " leader stops, "
         + writes.acknowledged() + " acknowledged, " + writes.unknown() + " unknown, " + count + " in the log, " + records.size()
         + " published");

@@ -46,7 +46,7 @@ class KafkaSyncableContractIT
 
   @Override
   public Map<String, String> targetState() throws Exception {
-    return KafkaTopics.fold(KafkaTopics.records(bootstrap, topic, true));
+    return KafkaTopics.fold(KafkaTopics.committedRecords(bootstrap, topic));
   }
 
   /** Twice the broker's message.max.bytes of data. */

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -63,6 +64,35 @@ final class KafkaTopics {
           .thenComparingLong(ConsumerRecord::offset));
       return out;
     }
+  }
+
+  /**
+   * Every record of {@code topic} that read_committed consumers see once the transactions the
+   * publisher has committed are settled. A producer's commit returns when the coordinator has
+   * decided it; the markers that make its records visible reach the partitions moments later, so a
+   * read straight after the syncable reports synced can miss the last transaction. This waits (up to
+   * 30 s) until no partition of the topic has an open transaction, then reads.
+   */
+  static List<ConsumerRecord<byte[], byte[]>> committedRecords(String bootstrap, String topic) throws Exception {
+    try (Admin admin = admin(bootstrap)) {
+      if (!admin.listTopics().names().get(10, TimeUnit.SECONDS).contains(topic)) {
+        return List.of();
+      }
+      List<TopicPartition> parts = new ArrayList<>();
+      admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic).partitions()
+          .forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (openTransactions(admin, parts) && System.nanoTime() < deadline) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+      }
+    }
+    return records(bootstrap, topic, true);
+  }
+
+  private static boolean openTransactions(Admin admin, List<TopicPartition> parts) throws Exception {
+    return admin.describeProducers(parts).all().get(10, TimeUnit.SECONDS).values().stream()
+        .flatMap(s -> s.activeProducers().stream())
+        .anyMatch(p -> p.currentTransactionStartOffset().isPresent());
   }
 
   /** How many records {@code topic} holds, read_committed or not; -1 while it cannot be read. */
