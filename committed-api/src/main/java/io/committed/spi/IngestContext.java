@@ -1,6 +1,7 @@
 package io.committed.spi;
 
 import io.committed.api.Proposal;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -49,6 +50,18 @@ public interface IngestContext {
   default Optional<LiveKeyScan> liveKeys() {
     return Optional.empty();
   }
+
+  /**
+   * The snapshot requests recorded for this ingestable (the most recent {@value
+   * #MAX_SNAPSHOT_REQUESTS}), oldest first; see {@link SnapshotRequest}. Cheap: an ingestable that
+   * supports them may call it between source transactions. The default: none.
+   */
+  default List<SnapshotRequest> snapshotRequests() {
+    return List.of();
+  }
+
+  /** How many snapshot requests the log keeps per ingestable; older ones are dropped. */
+  int MAX_SNAPSHOT_REQUESTS = 1000;
 
   /** True once the supervisor wants {@link Ingestable#run} to return (stop, leadership moved). */
   boolean stopRequested();

@@ -84,7 +84,7 @@ public final class DefaultCommittedLog implements CommittedLog, IngestHost.Provi
       registries.put(k, new Registry(k, this, validator));
     }
     this.syncControl = new DefaultSyncControl(this, syncs);
-    this.ingestControl = new DefaultIngestControl(state, ingests);
+    this.ingestControl = new DefaultIngestControl(this, state, configs, ingests);
     this.cluster = new DefaultClusterControl(engine, settings, lifecycle);
     this.consumers = new DefaultConsumers(this, signal);
   }

@@ -226,6 +226,43 @@ class ApiIT {
   }
 
   @Test
+  void aSnapshotRequestIsRecordedAndSeenByTheIngestableAndBadOnesAreRefused() {
+    api.post("/v1/ingestable/nope/snapshot").expectError(400, "invalid_request"); // no body: checked first
+    api.postJson("/v1/ingestable/nope/snapshot", "{\"tables\": [\"a\"]}").expectError(404, "not_found");
+    api.postToml("/v1/ingestable/plain", """
+        [ingestable]
+        type = "test"
+        [test]
+        topic = "product"
+        """).expect(200);
+    api.postJson("/v1/ingestable/plain/snapshot", "{\"tables\": [\"a\"]}").expectError(501, "not_supported");
+    api.postToml("/v1/ingestable/copier", """
+        [ingestable]
+        type = "test"
+        [test]
+        topic = "product"
+        tables = ["shop.a", "shop.b"]
+        """).expect(200);
+    String path = "/v1/ingestable/copier/snapshot";
+    api.postJson(path, "{\"tables\": []}").expectError(400, "invalid_request");
+    api.postJson(path, "{\"tables\": [\"shop.a\"], \"force\": true}").expectError(400, "invalid_request");
+    api.postJson(path, "{\"tables\": [3]}").expectError(400, "invalid_request");
+    api.postJson(path, "{\"tables\": [\"shop.zz\"]}").expectError(400, "invalid_request");
+    api.postJson(path, "[\"shop.a\"]").expectError(400, "invalid_request");
+    JsonNode first = api.postJson(path, "{\"tables\": [\"shop.a\"]}").expect(202).json();
+    assertThat(first.get("number").asLong()).isEqualTo(1);
+    assertThat(first.get("tables").toString()).isEqualTo("[\"shop.a\"]");
+    assertThat(first.get("requestedAt").asText()).isNotEmpty();
+    JsonNode second = api.postJson(path, "{\"tables\": [\"shop.b\", \"shop.a\"]}").expect(202).json();
+    assertThat(second.get("number").asLong()).isEqualTo(2);
+    Await.until("the ingestable to see both requests", Duration.ofSeconds(30),
+        () -> api.get("/v1/ingestable/copier/status").json().path("reported").path("detail").asText()
+            .equals("snapshot requests seen: [1, 2]"));
+    api.delete("/v1/ingestable/copier").expect(204);
+    api.delete("/v1/ingestable/plain").expect(204);
+  }
+
+  @Test
   void operationalRoutesAnswer() {
     assertThat(api.get("/health").expect(200).json().get("status").asText()).isEqualTo("ok");
     JsonNode ready = api.get("/ready").expect(200).json();

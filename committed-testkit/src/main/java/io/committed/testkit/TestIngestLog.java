@@ -184,7 +184,8 @@ public final class TestIngestLog implements AutoCloseable {
   }
 
   /**
-   * Stands in for the user's factory in the log: the same kind and validation, but what it creates
+   * Stands in for the user's factory in the log: the same kind, validation and check of snapshot
+   * requests (so {@code log().ingest().requestSnapshot} answers as on a node), but what it creates
    * only waits to be stopped, so that the log's supervisor does not run the ingestable itself.
    */
   private static final class IdleFactory implements IngestableFactory {
@@ -202,6 +203,12 @@ public final class TestIngestLog implements AutoCloseable {
     @Override
     public void validate(PluginConfig document, PluginConfig section) {
       factory.validate(document, section);
+    }
+
+    @Override
+    public java.util.List<String> checkSnapshotRequest(PluginConfig document, PluginConfig section,
+        java.util.List<String> tables) {
+      return factory.checkSnapshotRequest(document, section, tables);
     }
 
     @Override

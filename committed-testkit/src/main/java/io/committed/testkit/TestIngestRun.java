@@ -166,6 +166,12 @@ public final class TestIngestRun implements IngestContext {
     return session.liveKeys();
   }
 
+  /** The requests made with {@code log().ingest().requestSnapshot}, as the node's context gives them. */
+  @Override
+  public java.util.List<io.committed.spi.SnapshotRequest> snapshotRequests() {
+    return session.snapshotRequests();
+  }
+
   @Override
   public boolean stopRequested() {
     return session.stopRequested();

@@ -249,6 +249,11 @@ public final class IngestSession implements IngestContext, LiveKeyScan {
   }
 
   @Override
+  public java.util.List<io.committed.spi.SnapshotRequest> snapshotRequests() {
+    return host.state().snapshotRequests(id);
+  }
+
+  @Override
   public void forEachLiveKey(String typeId, Consumer<byte[]> action) {
     Objects.requireNonNull(typeId, "typeId");
     Objects.requireNonNull(action, "action");

@@ -44,6 +44,8 @@ public sealed interface Command {
     R ackConsumer(AckConsumer c);
 
     R removeConsumer(RemoveConsumer c);
+
+    R requestIngestSnapshot(RequestIngestSnapshot c);
   }
 
   /**
@@ -206,6 +208,22 @@ public sealed interface Command {
     @Override
     public <R> R accept(Visitor<R> visitor) {
       return visitor.removeConsumer(this);
+    }
+  }
+
+  /**
+   * Records a request that an ingestable copy {@code tables} of its source again; the request
+   * takes the ingestable's next request number (the applied result's value).
+   */
+  record RequestIngestSnapshot(String ingestableId, java.util.List<String> tables, long timestampMicros)
+      implements Command {
+    public RequestIngestSnapshot {
+      tables = java.util.List.copyOf(tables);
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.requestIngestSnapshot(this);
     }
   }
 }

@@ -26,6 +26,7 @@ public final class CommandCodec {
   private static final int OPEN_CONSUMER = 13;
   private static final int ACK_CONSUMER = 14;
   private static final int REMOVE_CONSUMER = 15;
+  private static final int REQUEST_INGEST_SNAPSHOT = 16;
 
   // Wire codes of enums: the position in these arrays, independent of declaration order.
   private static final ConfigKind[] KINDS = {
@@ -122,6 +123,13 @@ public final class CommandCodec {
     public BytesWriter removeConsumer(Command.RemoveConsumer c) {
       return out.u8(REMOVE_CONSUMER).string(c.name());
     }
+
+    @Override
+    public BytesWriter requestIngestSnapshot(Command.RequestIngestSnapshot r) {
+      out.u8(REQUEST_INGEST_SNAPSHOT).string(r.ingestableId()).varInt(r.tables().size());
+      r.tables().forEach(out::string);
+      return out.varLong(r.timestampMicros());
+    }
   }
 
   public static Command decode(byte[] bytes) {
@@ -150,6 +158,7 @@ public final class CommandCodec {
       case OPEN_CONSUMER -> new Command.OpenConsumer(in.string(), readStrings(in), in.varLong());
       case ACK_CONSUMER -> new Command.AckConsumer(in.string(), in.varLong());
       case REMOVE_CONSUMER -> new Command.RemoveConsumer(in.string());
+      case REQUEST_INGEST_SNAPSHOT -> new Command.RequestIngestSnapshot(in.string(), readStrings(in), in.varLong());
       default -> throw new CorruptDataException("unknown command tag " + tag);
     };
     in.expectEnd("command " + tag);

@@ -71,6 +71,7 @@ final class ConfigVersions {
       state.deadLetters.remove(r.id());
     } else if (r.kind() == ConfigKind.INGESTABLE) {
       state.staged.remove(r.id());
+      state.snapshotRequests.remove(r.id()); // a new definition starts without requests, like its position
       IngestState s = state.ingests.get(r.id());
       if (s != null) { // keep the serial so that a stale run stays fenced; forget the position
         IngestState fresh = new IngestState();

@@ -4,6 +4,9 @@ import io.committed.ConfigKind;
 import io.committed.api.ProposalRejectedException.Reason;
 import io.committed.engine.ApplyResult;
 import io.committed.internal.state.LogState.IngestState;
+import io.committed.spi.IngestContext;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Applies ingest runs' marks and parks: the serial that fences stale runs, the high-water mark
@@ -36,6 +39,27 @@ final class IngestMarks {
     s.parked = p.parked();
     s.parkedReason = p.parked() ? p.reason() : "";
     return ApplyResult.ok(0);
+  }
+
+  /**
+   * Records a snapshot request under the ingestable's next number (the result's value), keeping the
+   * most recent {@link IngestContext#MAX_SNAPSHOT_REQUESTS}.
+   */
+  ApplyResult requestSnapshot(LogState state, Command.RequestIngestSnapshot r) {
+    if (!state.isDefined(ConfigKind.INGESTABLE, r.ingestableId())) {
+      return ApplyResult.rejected(Reason.CONFLICT, "ingestable '" + r.ingestableId() + "' is not defined");
+    }
+    if (r.tables().isEmpty()) {
+      return ApplyResult.rejected(Reason.CONFLICT, "a snapshot request names at least one table");
+    }
+    List<LogState.SnapshotRequestRecord> requests =
+        state.snapshotRequests.computeIfAbsent(r.ingestableId(), k -> new ArrayList<>());
+    long number = requests.isEmpty() ? 1 : requests.get(requests.size() - 1).number() + 1;
+    requests.add(new LogState.SnapshotRequestRecord(number, r.tables(), r.timestampMicros()));
+    if (requests.size() > IngestContext.MAX_SNAPSHOT_REQUESTS) {
+      requests.remove(0);
+    }
+    return ApplyResult.ok(number);
   }
 
   /** Null when the mark continues its run; otherwise the rejection. */

@@ -21,6 +21,8 @@ final class LogState {
   private static final int FORMAT = 2;
   /** Tag of the optional consumers section after the staged parts. */
   private static final int CONSUMERS_SECTION = 1;
+  /** Tag of the optional snapshot requests section, after the consumers' when both are there. */
+  private static final int SNAPSHOT_REQUESTS_SECTION = 2;
 
   long lastIndex;
   long lastEngineIndex;
@@ -36,6 +38,11 @@ final class LogState {
    * end after the staged parts) restore unchanged.
    */
   final TreeMap<String, ConsumerState> consumers = new TreeMap<>();
+  /**
+   * Each ingestable's snapshot requests, oldest first. Written as an optional trailing section,
+   * like the consumers, only when there is one.
+   */
+  final TreeMap<String, List<SnapshotRequestRecord>> snapshotRequests = new TreeMap<>();
 
   LogState() {
     for (ConfigKind k : ConfigKind.values()) {
@@ -74,6 +81,9 @@ final class LogState {
 
   /** The first parts of a large transaction: {@code parts} expected, {@code bodies} received. */
   record Staged(int parts, List<byte[]> bodies) {}
+
+  /** A request that an ingestable copy {@code tables} again; numbered per ingestable from 1. */
+  record SnapshotRequestRecord(long number, List<String> tables, long timestampMicros) {}
 
   record DeadLetterRecord(long index, long timestampMicros, String message, boolean acknowledged) {}
 
@@ -123,6 +133,17 @@ final class LogState {
         out.string(name).varInt(c.types.size());
         c.types.forEach(out::string);
         out.varLong(c.acknowledged);
+      });
+    }
+    if (!snapshotRequests.isEmpty()) {
+      out.u8(SNAPSHOT_REQUESTS_SECTION).varInt(snapshotRequests.size());
+      snapshotRequests.forEach((id, requests) -> {
+        out.string(id).varInt(requests.size());
+        requests.forEach(r -> {
+          out.varLong(r.number()).varInt(r.tables().size());
+          r.tables().forEach(out::string);
+          out.varLong(r.timestampMicros());
+        });
       });
     }
   }
@@ -196,17 +217,34 @@ final class LogState {
       }
       s.staged.put(id, new Staged(parts, bodies));
     }
-    if (in.remaining() > 0) {
+    int lastSection = 0;
+    while (in.remaining() > 0) {
       int section = in.u8();
-      if (section != CONSUMERS_SECTION) {
-        throw new CorruptDataException("unknown state snapshot section " + section);
+      if (section <= lastSection) {
+        throw new CorruptDataException("state snapshot section " + section + " out of order");
       }
-      int consumerCount = in.varInt();
-      for (int i = 0; i < consumerCount; i++) {
-        String name = in.string();
-        ConsumerState c = new ConsumerState(CommandCodec.readStrings(in));
-        c.acknowledged = in.varLong();
-        s.consumers.put(name, c);
+      lastSection = section;
+      if (section == CONSUMERS_SECTION) {
+        int consumerCount = in.varInt();
+        for (int i = 0; i < consumerCount; i++) {
+          String name = in.string();
+          ConsumerState c = new ConsumerState(CommandCodec.readStrings(in));
+          c.acknowledged = in.varLong();
+          s.consumers.put(name, c);
+        }
+      } else if (section == SNAPSHOT_REQUESTS_SECTION) {
+        int ids = in.varInt();
+        for (int i = 0; i < ids; i++) {
+          String id = in.string();
+          int n = in.varInt();
+          List<SnapshotRequestRecord> requests = new ArrayList<>(n);
+          for (int j = 0; j < n; j++) {
+            requests.add(new SnapshotRequestRecord(in.varLong(), CommandCodec.readStrings(in), in.varLong()));
+          }
+          s.snapshotRequests.put(id, requests);
+        }
+      } else {
+        throw new CorruptDataException("unknown state snapshot section " + section);
       }
     }
     in.expectEnd("state snapshot");

@@ -170,6 +170,11 @@ public final class StateMachine implements ReplicatedStateMachine {
     public ApplyResult removeConsumer(Command.RemoveConsumer c) {
       return consumers.remove(state, c);
     }
+
+    @Override
+    public ApplyResult requestIngestSnapshot(Command.RequestIngestSnapshot c) {
+      return ingests.requestSnapshot(state, c);
+    }
   }
 
   /** Tells the listener what an accepted command changed; {@code value} is its result. */
@@ -271,6 +276,12 @@ public final class StateMachine implements ReplicatedStateMachine {
 
     @Override
     public Void removeConsumer(Command.RemoveConsumer c) {
+      return null;
+    }
+
+    @Override
+    public Void requestIngestSnapshot(Command.RequestIngestSnapshot c) {
+      listener.ingestChanged(c.ingestableId());
       return null;
     }
   }

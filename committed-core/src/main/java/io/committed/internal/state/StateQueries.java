@@ -10,7 +10,10 @@ import io.committed.internal.state.LogState.DeadLetterRecord;
 import io.committed.internal.state.LogState.IngestState;
 import io.committed.internal.state.LogState.StoredVersion;
 import io.committed.internal.state.LogState.SyncState;
+import io.committed.spi.SnapshotRequest;
 import io.committed.spi.SourcePosition;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -133,6 +136,22 @@ final class StateQueries implements StateView {
       return new IngestPosition(s.serial, s.highWaterMark,
           s.hasPosition ? Optional.of(new SourcePosition(s.sequence, s.state)) : Optional.empty(), s.parked,
           s.parkedReason);
+    }
+  }
+
+  @Override
+  public List<SnapshotRequest> snapshotRequests(String ingestableId) {
+    synchronized (store) {
+      List<LogState.SnapshotRequestRecord> records = store.state().snapshotRequests.get(ingestableId);
+      if (records == null) {
+        return List.of();
+      }
+      List<SnapshotRequest> out = new ArrayList<>(records.size());
+      for (LogState.SnapshotRequestRecord r : records) {
+        out.add(new SnapshotRequest(r.number(), r.tables(), Instant.EPOCH.plus(r.timestampMicros(),
+            ChronoUnit.MICROS)));
+      }
+      return out;
     }
   }
 

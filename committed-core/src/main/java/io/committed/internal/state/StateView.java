@@ -4,6 +4,7 @@ import io.committed.ConfigDocument;
 import io.committed.ConfigKind;
 import io.committed.ConfigVersion;
 import io.committed.DeadLetter;
+import io.committed.spi.SnapshotRequest;
 import io.committed.spi.SourcePosition;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,9 @@ public interface StateView {
 
   /** Serial 0, no position, not parked for an ingestable that has recorded nothing. */
   IngestPosition ingestPosition(String ingestableId);
+
+  /** The ingestable's recorded snapshot requests, oldest first; empty when none. */
+  List<SnapshotRequest> snapshotRequests(String ingestableId);
 
   /** A named consumer's position; empty when there is no such consumer. */
   Optional<ConsumerPosition> consumer(String name);

@@ -35,7 +35,8 @@ class CommandCodecProperties {
         Arbitraries.just(new Command.Barrier()),
         Combinators.combine(ids, ids.list().ofMaxSize(4), n).as(Command.OpenConsumer::new),
         Combinators.combine(ids, n).as(Command.AckConsumer::new),
-        ids.map(Command.RemoveConsumer::new));
+        ids.map(Command.RemoveConsumer::new),
+        Combinators.combine(ids, ids.list().ofMinSize(1).ofMaxSize(4), n).as(Command.RequestIngestSnapshot::new));
   }
 
   @Property

@@ -7,6 +7,7 @@ import io.committed.ingest.sql.SqlIngestableFactory;
 import io.committed.spi.IngestContext;
 import io.committed.spi.Ingestable;
 import io.committed.spi.PluginConfig;
+import java.util.List;
 
 /**
  * Change data capture from MariaDB (10.5 or later; tested with 10.11) through its binary log, with
@@ -29,6 +30,15 @@ public final class MariaDbIngestableFactory extends SqlIngestableFactory {
   @Override
   protected void check(String ingestableId, PluginConfig section) {
     MySqlSettings.parse(Dialect.MARIADB, ingestableId, section);
+  }
+
+  /**
+   * Takes requests for captured tables; each widens to every table of its topic (see
+   * {@code docs/mysql-ingest.md}, "Copying tables again").
+   */
+  @Override
+  public List<String> checkSnapshotRequest(PluginConfig document, PluginConfig section, List<String> tables) {
+    return MySqlSettings.parse(Dialect.MARIADB, ingestableIdOf(document), section).tablesToCopyAgain(tables);
   }
 
   @Override

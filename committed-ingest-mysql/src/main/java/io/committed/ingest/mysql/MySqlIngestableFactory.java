@@ -7,6 +7,7 @@ import io.committed.ingest.sql.SqlIngestableFactory;
 import io.committed.spi.IngestContext;
 import io.committed.spi.Ingestable;
 import io.committed.spi.PluginConfig;
+import java.util.List;
 
 /**
  * Change data capture from MySQL (8.0.14 or later) through its binary log. Kind
@@ -55,6 +56,15 @@ public final class MySqlIngestableFactory extends SqlIngestableFactory {
   @Override
   protected void check(String ingestableId, PluginConfig section) {
     MySqlSettings.parse(Dialect.MYSQL, ingestableId, section);
+  }
+
+  /**
+   * Takes requests for captured tables; each widens to every table of its topic (see
+   * {@code docs/mysql-ingest.md}, "Copying tables again").
+   */
+  @Override
+  public List<String> checkSnapshotRequest(PluginConfig document, PluginConfig section, List<String> tables) {
+    return MySqlSettings.parse(Dialect.MYSQL, ingestableIdOf(document), section).tablesToCopyAgain(tables);
   }
 
   @Override

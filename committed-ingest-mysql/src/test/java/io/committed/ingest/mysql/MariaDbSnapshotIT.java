@@ -1,12 +1,14 @@
 package io.committed.ingest.mysql;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.committed.api.Entity;
 import io.committed.api.LogEntry;
 import io.committed.ingest.sql.SqlTestSource;
 import io.committed.spi.IngestStatus;
 import io.committed.spi.IngestableFactory;
+import io.committed.spi.SnapshotRequest;
 import io.committed.testkit.Await;
 import io.committed.testkit.TestIngestLog;
 import io.committed.testkit.TestIngestRun;
@@ -173,6 +175,62 @@ class MariaDbSnapshotIT {
           .contains("\"done\":[\"" + my.db.databaseName() + ".snap\"]");
     } finally {
       stop.set(true);
+    }
+  }
+
+  @Test
+  void aRequestedCopyWhileRowsChangeDeletesTheKeysTheTableLostAndARunStoppedMidCopyStartsItAgain()
+      throws Exception {
+    int rows = 2000;
+    fill(rows);
+    try (TestIngestLog t = log("snap", "snap", "batch_size = 40\nsnapshot = \"never\"")) {
+      TestIngestRun first = t.newRun();
+      first.runInBackground(FACTORY);
+      awaitStreaming(first);
+      my.sql("update snap set v = 1 where id <= " + rows); // streamed: every row into the log
+      Map<String, String> streamed = table();
+      Await.until("the log to hold every row", WAIT, () -> SqlTestSource.fold(t.log(), "snap").equals(streamed));
+      // changes the binary log never shows (as if it had been purged): the log keeps rows and values the table lost
+      try (Connection c = my.db.connect(); Statement s = c.createStatement()) {
+        s.execute("set sql_log_bin = 0");
+        s.execute("delete from snap where id <= 100");
+        s.execute("update snap set v = v + 5, note = 'unlogged' where id between 101 and 150");
+        s.execute("insert into snap values (" + (rows + 10_000) + ", 1, 'unlogged insert')");
+      }
+      assertThat(SqlTestSource.fold(t.log(), "snap")).isNotEqualTo(table());
+
+      long seed = System.nanoTime();
+      AtomicBoolean stop = new AtomicBoolean();
+      CompletableFuture<Integer> writes = writer(rows, seed, stop);
+      try {
+        String table = my.db.databaseName() + ".snap";
+        assertThatThrownBy(() -> t.log().ingest().requestSnapshot("snap", List.of(my.db.databaseName() + ".nope")))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not captured by this ingestable");
+        SnapshotRequest request = t.log().ingest().requestSnapshot("snap", List.of(table));
+        assertThat(request.number()).isEqualTo(1);
+        assertThat(request.tables()).containsExactly(table);
+        Pattern afterKey = Pattern.compile("\"after\":\\[\"(\\d+)\"\\]");
+        Await.until("the requested copy to pass key 400", WAIT, () -> {
+          String state = t.position().map(p -> p.stateAsString()).orElse("");
+          Matcher m = afterKey.matcher(state);
+          return state.contains("\"reconcile\":[\"snap\"]") && m.find() && Integer.parseInt(m.group(1)) >= 400;
+        });
+        assertThat(first.crash(WAIT)).isTrue();
+
+        TestIngestRun second = t.newRun();
+        second.runInBackground(FACTORY);
+        Await.until("the topic reconciled", WAIT, () -> t.position().map(p -> p.stateAsString()).orElse("")
+            .contains("\"reconcile\":[]") && second.lastReported().map(r -> r.phase().equals("streaming"))
+            .orElse(false));
+        stopAndAwaitTheTable(t, stop, writes, seed);
+        Await.until("the status to count the deletes", WAIT, () -> second.lastReported()
+            .map(r -> r.detail().contains("snapshot requests taken up to 1")
+                && r.detail().contains("; 100 keys deleted that the tables no longer have")).orElse(false));
+        assertThat(second.stop(WAIT)).isTrue();
+        assertThat(t.position().orElseThrow().stateAsString()).contains("\"request\":1");
+      } finally {
+        stop.set(true);
+      }
     }
   }
 

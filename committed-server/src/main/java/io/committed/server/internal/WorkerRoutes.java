@@ -1,5 +1,6 @@
 package io.committed.server.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.committed.DeadLetter;
 import io.committed.IngestableStatus;
 import io.committed.SyncableStatus;
@@ -10,15 +11,20 @@ import io.committed.api.NotFoundException;
 import io.committed.api.ProposalRejectedException;
 import io.committed.api.RetriableException;
 import io.committed.spi.IngestStatus;
+import io.committed.spi.SnapshotRequest;
 import io.committed.spi.SourcePosition;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Progress and failure handling of the workers: syncable status, dead letters, rebuild; ingestable status. */
+/**
+ * Progress and failure handling of the workers: syncable status, dead letters, rebuild; ingestable
+ * status and snapshot requests.
+ */
 final class WorkerRoutes {
   private final NodeContext node;
 
@@ -33,7 +39,8 @@ final class WorkerRoutes {
         new Route("POST", "/v1/syncable/{id}/deadletter/{index}/acknowledge", this::acknowledge),
         new Route("POST", "/v1/syncable/{id}/replay/{index}", this::replay),
         new Route("POST", "/v1/syncable/{id}/rebuild", this::rebuild),
-        new Route("GET", "/v1/ingestable/{id}/status", this::ingestStatus));
+        new Route("GET", "/v1/ingestable/{id}/status", this::ingestStatus),
+        new Route("POST", "/v1/ingestable/{id}/snapshot", this::requestSnapshot));
   }
 
   private void syncStatus(Context ctx) {
@@ -87,6 +94,51 @@ final class WorkerRoutes {
 
   private void ingestStatus(Context ctx) {
     Http.json(ctx, 200, ingest(node.log().ingest().status(ctx.pathParam("id"))));
+  }
+
+  /**
+   * Records a request to copy tables again: 202 with the request, 400 {@code invalid_request} for
+   * a body without tables or a table the ingestable does not capture, 501 {@code not_supported}
+   * for an ingestable kind that takes no such requests.
+   */
+  private void requestSnapshot(Context ctx) throws java.io.IOException {
+    String id = ctx.pathParam("id");
+    JsonNode json = Json.object(node.body(ctx));
+    List<String> tables = new ArrayList<>();
+    for (Iterator<String> it = json.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!f.equals("tables")) {
+        throw invalid(f, "unknown field '" + f + "': a snapshot request has tables");
+      }
+    }
+    JsonNode list = json.get("tables");
+    if (list == null || !list.isArray() || list.isEmpty()) {
+      throw invalid("tables", "'tables' is a non-empty array of the table names to copy again");
+    }
+    for (JsonNode t : list) {
+      if (!t.isTextual() || t.asText().isBlank()) {
+        throw invalid("tables", "'tables' holds table names (strings), found " + t);
+      }
+      tables.add(t.asText());
+    }
+    SnapshotRequest r;
+    try {
+      r = node.log().ingest().requestSnapshot(id, tables);
+    } catch (UnsupportedOperationException e) {
+      throw new ApiError(501, "not_supported", e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw invalid("tables", e.getMessage());
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("ingestable", id);
+    m.put("number", r.number());
+    m.put("tables", r.tables());
+    m.put("requestedAt", r.requestedAt().toString());
+    Http.json(ctx, 202, m);
+  }
+
+  private static ApiError invalid(String field, String message) {
+    return new ApiError(400, "invalid_request", message, Map.of("field", field));
   }
 
   static Map<String, Object> sync(SyncableStatus s) {

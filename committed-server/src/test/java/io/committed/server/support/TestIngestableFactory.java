@@ -4,13 +4,19 @@ import io.committed.spi.IngestContext;
 import io.committed.spi.IngestStatus;
 import io.committed.spi.Ingestable;
 import io.committed.spi.IngestableFactory;
+import io.committed.spi.PluginConfig;
+import io.committed.spi.SnapshotRequest;
 import io.committed.spi.SourcePosition;
+import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * Kind {@code test}: commits one position ({@code sequence = 7}, state {@code "lsn/7"}), reports a
- * streaming status with a lag of 42 bytes, and idles until asked to stop.
+ * streaming status with a lag of 42 bytes, and idles until asked to stop. With {@code tables} in
+ * its section it takes snapshot requests for those tables, and its status detail lists the
+ * numbers of the requests it has seen; without, it refuses them as the default does.
  */
 public final class TestIngestableFactory implements IngestableFactory {
   @Override
@@ -19,13 +25,29 @@ public final class TestIngestableFactory implements IngestableFactory {
   }
 
   @Override
+  public List<String> checkSnapshotRequest(PluginConfig document, PluginConfig section, List<String> tables) {
+    if (!section.has("tables")) {
+      return IngestableFactory.super.checkSnapshotRequest(document, section, tables);
+    }
+    List<String> known = section.strings("tables");
+    for (String t : tables) {
+      if (!known.contains(t)) {
+        throw new IllegalArgumentException("table '" + t + "' is not captured by this ingestable");
+      }
+    }
+    return tables;
+  }
+
+  @Override
   public Ingestable create(IngestContext context) {
     return ctx -> {
       if (ctx.position().isEmpty()) {
         ctx.commitPosition(SourcePosition.of(7, "lsn/7")).get(30, TimeUnit.SECONDS);
       }
-      ctx.reportStatus(IngestStatus.streaming(42, "bytes"));
       while (!ctx.stopRequested()) {
+        List<Long> seen = ctx.snapshotRequests().stream().map(SnapshotRequest::number).toList();
+        ctx.reportStatus(new IngestStatus("streaming", OptionalLong.empty(), OptionalLong.empty(),
+            OptionalLong.of(42), "bytes", seen.isEmpty() ? "" : "snapshot requests seen: " + seen));
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // an idle source
       }
     };

@@ -59,7 +59,7 @@ final class ChunkedSnapshot {
   private long estimate;
   private Window window;
   private long chunks;
-  private final int tablesTotal;
+  private int tablesTotal;
 
   /** The tables of {@code state} not done are copied, the current one from after its last key. */
   ChunkedSnapshot(String ingestableId, MySqlSettings settings, Tables tables, Connection connection,
@@ -84,16 +84,39 @@ final class ChunkedSnapshot {
         after = state.after();
       }
     }
+    recount();
+    if (!toCopy.isEmpty()) {
+      LOG.info("ingestable '{}': snapshot of {} ({} rows estimated) starts{}", ingestableId, toCopy, estimate,
+          after == null ? "" : " after key " + after + " of " + toCopy.peek());
+    }
+  }
+
+  private void recount() {
     tablesTotal = toCopy.size();
     estimate = copied;
     for (TableName t : toCopy) {
       long n = tables.info(t).rowsEstimated();
       estimate = n < 0 || estimate < 0 ? -1 : estimate + n;
     }
-    if (!toCopy.isEmpty()) {
-      LOG.info("ingestable '{}': snapshot of {} ({} rows estimated) starts{}", ingestableId, toCopy, estimate,
-          after == null ? "" : " after key " + after + " of " + toCopy.peek());
+  }
+
+  /**
+   * Copies {@code again} from their first rows (a snapshot request), after what is left to copy;
+   * the rows counted start again at 0 when nothing was left.
+   */
+  void copyAgain(List<TableName> again) {
+    if (toCopy.isEmpty()) {
+      copied = 0;
+      chunks = 0;
     }
+    again.stream().filter(t -> !toCopy.contains(t)).forEach(toCopy::add);
+    recount();
+    LOG.info("ingestable '{}': copying {} again ({} rows estimated)", ingestableId, again, estimate);
+  }
+
+  /** Creates the watermark table if it is missing (before a requested copy). */
+  void ensureMarks() throws SQLException {
+    marks.ensure(connection);
   }
 
   /** True while tables are left to copy. */

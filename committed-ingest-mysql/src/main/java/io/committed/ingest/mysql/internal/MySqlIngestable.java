@@ -48,12 +48,13 @@ public final class MySqlIngestable implements Ingestable {
       Map<TableName, TableInfo> tables = catalog.tables(settings);
       Optional<SourcePosition> committed = ctx.position();
       Watermarks marks = new Watermarks(settings.watermarkTable(), ctx.ingestableId());
-      if (settings.initialSnapshot() && (committed.isEmpty() || !ResumeState.of(committed.get()).done()
+      if (committed.isPresent() && !ResumeState.of(committed.get()).reconcile().isEmpty()
+          || settings.initialSnapshot() && (committed.isEmpty() || !ResumeState.of(committed.get()).done()
           .containsAll(settings.tables().stream().map(TableName::toString).toList()))) {
         marks.ensure(side); // before anything is committed: a table to copy needs a watermark table
       }
       ResumeState state = committed.isEmpty() ? start(ctx, side, server, pipeline)
-          : tablesToCopy(ctx, resume(ctx, ResumeState.of(committed.get()), server));
+          : tablesToCopy(ctx, reconcileAgain(ctx, resume(ctx, ResumeState.of(committed.get()), server)));
       pipeline.awaitAll(() -> { }, 1000);
       Tables captured = new Tables(settings, catalog, tables);
       ChunkedSnapshot snapshot = new ChunkedSnapshot(ctx.ingestableId(), settings, captured, side, marks, state);
@@ -95,7 +96,7 @@ public final class MySqlIngestable implements Ingestable {
       }
     }
     ResumeState state = new ResumeState(1, settings.dialect().id(), server.serverId(), server.serverUuid(), 1,
-        ResumeState.STREAMING, current[0], Long.parseLong(current[1]), gtids, List.of(), null, null, 0);
+        ResumeState.STREAMING, current[0], Long.parseLong(current[1]), gtids, List.of(), null, null, 0, 0, List.of());
     state = tablesToCopy(ctx, state);
     LOG.info("ingestable '{}' starts at {}:{}{}", ctx.ingestableId(), state.file(), state.pos(),
         gtids.isEmpty() ? "" : " (GTID " + gtids + ")");
@@ -124,6 +125,28 @@ public final class MySqlIngestable implements Ingestable {
   }
 
   /**
+   * A run that stopped while reconciling topics lost the keys its copy had seen: their tables are
+   * copied again from the first row, and the scan for stale keys follows that copy.
+   */
+  private ResumeState reconcileAgain(IngestContext ctx, ResumeState state) {
+    if (state.reconcile().isEmpty()) {
+      return state;
+    }
+    List<TableName> again = settings.topics().stream().filter(t -> state.reconcile().contains(t.topic()))
+        .flatMap(t -> t.tables().stream()).toList();
+    LOG.info("ingestable '{}': reconciling topics {} was under way: copying {} again from the first row",
+        ctx.ingestableId(), state.reconcile(), again);
+    ResumeState s = state.copyAgain(again, List.of(), 0);
+    // a reconciled topic that left the config has nothing to compare with
+    for (String topic : state.reconcile()) {
+      if (settings.topics().stream().noneMatch(t -> t.topic().equals(topic))) {
+        s = s.reconciled(topic);
+      }
+    }
+    return s;
+  }
+
+  /**
    * The tables of the config not yet copied ({@link ResumeState#done}): with {@code snapshot =
    * "initial"} they are copied while streaming (also tables added to the config later), else
    * marked done.
@@ -134,11 +157,16 @@ public final class MySqlIngestable implements Ingestable {
       return state.snapshotting() ? state.streaming() : state;
     }
     if (!settings.initialSnapshot()) {
+      // no initial copy, but a requested copy (its topics being reconciled) goes on
+      List<TableName> requested = settings.topics().stream().filter(t -> state.reconcile().contains(t.topic()))
+          .flatMap(t -> t.tables().stream()).toList();
       ResumeState s = state;
       for (TableName t : toCopy) {
-        s = s.copied(t, s.rows());
+        if (!requested.contains(t)) {
+          s = s.copied(t, s.rows());
+        }
       }
-      return s.streaming();
+      return requested.isEmpty() ? s.streaming() : s.snapshot();
     }
     if (!state.snapshotting() && !state.done().isEmpty()) {
       LOG.info("ingestable '{}': copying tables added since it streams: {}", ctx.ingestableId(), toCopy);

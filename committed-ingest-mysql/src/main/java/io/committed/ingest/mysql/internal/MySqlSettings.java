@@ -133,6 +133,27 @@ public record MySqlSettings(
     return Outbox.of(outboxes, table);
   }
 
+  /**
+   * What a snapshot request for {@code names} copies: every table of the topic of each named table
+   * (a topic's keys are reconciled with all of its tables at once), in config order.
+   *
+   * @throws IllegalArgumentException naming a malformed name or a table no topic captures
+   */
+  public List<String> tablesToCopyAgain(List<String> names) {
+    java.util.Set<String> topicsAsked = new java.util.HashSet<>();
+    for (String n : names) {
+      TableName t = TableName.parse(n, null);
+      if (t == null) {
+        throw new IllegalArgumentException("'" + n + "' is not a table name: write database.table");
+      }
+      TopicSpec topic = topicOf(t).orElseThrow(() -> new IllegalArgumentException("table '" + n + "' is not"
+          + " captured by this ingestable (its tables: " + tables() + ")"));
+      topicsAsked.add(topic.topic());
+    }
+    return topics.stream().filter(t -> topicsAsked.contains(t.topic())).flatMap(t -> t.tables().stream())
+        .map(TableName::toString).toList();
+  }
+
   /** The topic that captures {@code table}, if any. */
   public Optional<TopicSpec> topicOf(TableName table) {
     return TopicSpec.topicOf(topics, table);

@@ -34,6 +34,9 @@ import java.util.List;
  * @param table the table being copied, or null
  * @param after the key texts of the last row copied from {@code table}, or null
  * @param rows rows copied by the current snapshot
+ * @param request the highest snapshot request number taken ({@link io.committed.spi.SnapshotRequest}); 0 before any
+ * @param reconcile the topics being copied again whose keys the tables no longer have are deleted once their
+ *     tables are done (a snapshot request, or a lost position); empty when none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ResumeState(
@@ -49,7 +52,9 @@ public record ResumeState(
     List<String> done,
     String table,
     List<String> after,
-    long rows) {
+    long rows,
+    long request,
+    List<String> reconcile) {
 
   public static final String SNAPSHOT = "snapshot";
   public static final String STREAMING = "streaming";
@@ -62,6 +67,7 @@ public record ResumeState(
   public ResumeState {
     done = done == null ? List.of() : List.copyOf(done);
     after = after == null ? null : List.copyOf(after);
+    reconcile = reconcile == null ? List.of() : List.copyOf(reconcile);
     gtids = gtids == null ? "" : gtids;
     serverUuid = serverUuid == null ? "" : serverUuid;
   }
@@ -130,30 +136,32 @@ public record ResumeState(
    * progress (phase, tables done, the table being copied) stays as it is.
    */
   public ResumeState streamedTo(String f, long p, String g) {
-    return new ResumeState(version, dialect, serverId, serverUuid, epoch, phase, f, p, g, done, table, after, rows);
+    return new ResumeState(version, dialect, serverId, serverUuid, epoch, phase, f, p, g, done, table, after, rows,
+        request, reconcile);
   }
 
   /** The snapshot is over (or was never wanted): streaming only from here. */
   public ResumeState streaming() {
     return new ResumeState(version, dialect, serverId, serverUuid, epoch, STREAMING, file, pos, gtids, done, null,
-        null, rows);
+        null, rows, request, reconcile);
   }
 
   /** A snapshot of the tables not in {@link #done} starts (or continues) while streaming; rows copied start at 0. */
   public ResumeState snapshot() {
     return new ResumeState(version, dialect, serverId, serverUuid, epoch, SNAPSHOT, file, pos, gtids, done, table,
-        after, SNAPSHOT.equals(phase) ? rows : 0);
+        after, SNAPSHOT.equals(phase) ? rows : 0, request, reconcile);
   }
 
   /** The same coordinates in a new epoch on server {@code id}/{@code uuid}. */
   public ResumeState nextEpoch(long id, String uuid) {
-    return new ResumeState(version, dialect, id, uuid, epoch + 1, phase, file, pos, gtids, done, table, after, rows);
+    return new ResumeState(version, dialect, id, uuid, epoch + 1, phase, file, pos, gtids, done, table, after, rows,
+        request, reconcile);
   }
 
   /** Progress through {@code t}: the last key copied. */
   public ResumeState copying(TableName t, List<String> lastKey, long copied) {
     return new ResumeState(version, dialect, serverId, serverUuid, epoch, SNAPSHOT, file, pos, gtids, done,
-        t.toString(), lastKey, copied);
+        t.toString(), lastKey, copied, request, reconcile);
   }
 
   /** {@code t} is copied completely. */
@@ -163,6 +171,30 @@ public record ResumeState(
       d.add(t.toString());
     }
     return new ResumeState(version, dialect, serverId, serverUuid, epoch, phase, file, pos, gtids, d, null, null,
-        copied);
+        copied, request, reconcile);
+  }
+
+  /**
+   * Snapshot request {@code number} taken: {@code tables} are copied again from their first row
+   * (they leave {@link #done}), and {@code topics} are reconciled once their tables are done.
+   */
+  public ResumeState copyAgain(List<TableName> tables, List<String> topics, long number) {
+    List<String> again = tables.stream().map(TableName::toString).toList();
+    List<String> d = new ArrayList<>(done);
+    d.removeAll(again);
+    List<String> r = new ArrayList<>(reconcile);
+    topics.stream().filter(t -> !r.contains(t)).forEach(r::add);
+    boolean current = table != null && again.contains(table);
+    return new ResumeState(version, dialect, serverId, serverUuid, epoch, again.isEmpty() ? phase : SNAPSHOT, file,
+        pos, gtids, d, current ? null : table, current ? null : after, SNAPSHOT.equals(phase) ? rows : 0,
+        Math.max(request, number), r);
+  }
+
+  /** The keys of {@code topic} its tables no longer have are deleted: it is reconciled. */
+  public ResumeState reconciled(String topic) {
+    List<String> r = new ArrayList<>(reconcile);
+    r.remove(topic);
+    return new ResumeState(version, dialect, serverId, serverUuid, epoch, phase, file, pos, gtids, done, table, after,
+        rows, request, r);
   }
 }

@@ -17,9 +17,13 @@ import io.committed.api.Proposal;
 import io.committed.ingest.sql.internal.Pipeline;
 import io.committed.ingest.sql.internal.RowEncoder;
 import io.committed.ingest.sql.internal.SourceException;
+import io.committed.ingest.sql.internal.StaleKeys;
 import io.committed.ingest.sql.internal.TableName;
 import io.committed.spi.IngestContext;
 import io.committed.spi.IngestStatus;
+import io.committed.spi.LiveKeyScan;
+import io.committed.spi.PermanentIngestException;
+import io.committed.spi.SnapshotRequest;
 import java.io.Serializable;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -47,6 +51,7 @@ import org.slf4j.LoggerFactory;
 final class Streamer {
   private static final Logger LOG = LoggerFactory.getLogger(Streamer.class);
   private static final long EMPTY_COMMIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final long REQUEST_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
   private final IngestContext ctx;
   private final MySqlSettings settings;
@@ -82,6 +87,10 @@ final class Streamer {
   private long truncates;
   private String lastTruncate;
   private boolean connected;
+  /** The topics being reconciled: the keys copied, or changed by the stream, since their copy began. */
+  private final Map<String, StaleKeys> reconciling = new HashMap<>();
+  private long tombstones;
+  private long lastRequestCheck;
 
   Streamer(IngestContext ctx, MySqlSettings settings, Tables tables, ServerInfo server, Pipeline pipeline,
       ResumeState state, ChunkedSnapshot snapshot, Watermarks marks) {
@@ -96,6 +105,7 @@ final class Streamer {
     this.state = state;
     this.file = state.file();
     this.lastSequence = state.sequence();
+    state.reconcile().forEach(t -> reconciling.put(t, new StaleKeys(t, settings.batchSize())));
     mariaGtids = settings.dialect() == Dialect.MARIADB ? MariaGtids.parse(state.gtids()) : MariaGtids.empty();
     mysqlGtids = settings.dialect() == Dialect.MYSQL ? MySqlGtidSet.parse(state.gtids()) : MySqlGtidSet.empty();
   }
@@ -198,10 +208,7 @@ final class Streamer {
         }
         if (outboxes.isOutbox(tableMaps.get(d.getTableId()))) { // only inserts of an outbox count
           outboxes.inserted(d.getTableId(), tableMaps.get(d.getTableId()), d.getIncludedColumns(), d.getRows())
-              .forEach(x -> {
-                txn.add(x);
-                txnBytes += x.keyLength() + x.dataLength();
-              });
+              .forEach(this::addRouted);
           break;
         }
         RowEncoder<ColumnInfo> e = encoder(d.getTableId());
@@ -356,16 +363,22 @@ final class Streamer {
     List<Entity> chunk = new ArrayList<>();
     UnaryOperator<ResumeState> p = snapshot.mark(Watermarks.mark(row, column), chunk);
     if (p != null) {
-      chunk.forEach(x -> {
-        txn.add(x);
-        txnBytes += x.keyLength() + x.dataLength();
-      });
+      chunk.forEach(this::addRouted);
       progress = p;
     }
   }
 
   private void add(RowEncoder<ColumnInfo> e, Entity entity) {
     snapshot.changed(e.table(), entity.key());
+    addRouted(entity);
+  }
+
+  /** An entity of the transaction being read; a key of a topic being reconciled is one the tables have. */
+  private void addRouted(Entity entity) {
+    StaleKeys keys = reconciling.get(entity.typeId());
+    if (keys != null) {
+      keys.copied(entity.key());
+    }
     txn.add(entity);
     txnBytes += entity.keyLength() + entity.dataLength();
   }
@@ -443,11 +456,95 @@ final class Streamer {
     } else {
       pipeline.add(sequence, txnBytes, ctx.propose(Proposal.of(entities), state.position(true)));
     }
+    for (String topic : new ArrayList<>(state.reconcile())) {
+      if (settings.topics().stream().filter(t -> t.topic().equals(topic)).flatMap(t -> t.tables().stream())
+          .allMatch(t -> state.done().contains(t.toString()))) {
+        deleteStale(topic);
+      }
+    }
     if (!state.snapshotting()) {
       pipeline.awaitAll(() -> { }, 1000);
       LOG.info("ingestable '{}': snapshot done, {} rows copied; streaming", ctx.ingestableId(), snapshot.copied());
       report();
     }
+  }
+
+  /**
+   * The copy of {@code topic}'s tables is done: every key of the topic live in the log that the copy
+   * did not write and the stream did not change since the copy began is one the tables no longer
+   * have, and is deleted. Runs on the stream's thread, so no change of the stream comes between the
+   * scan and the deletes. The topic stays in {@link ResumeState#reconcile} until the last batch, so
+   * a run that stops before copies the topic's tables and scans again (deletes are idempotent).
+   */
+  private void deleteStale(String topic) {
+    StaleKeys keys = reconciling.remove(topic);
+    if (keys == null) {
+      keys = new StaleKeys(topic, settings.batchSize()); // unreachable: every reconciled topic has its keys
+    }
+    LiveKeyScan scan = ctx.liveKeys().orElseThrow(() -> new PermanentIngestException("ingestable '"
+        + ctx.ingestableId() + "' must delete the keys of topic '" + topic + "' its tables no longer have, and its"
+        + " context cannot list the live keys of the log"));
+    LOG.info("ingestable '{}': copy of topic '{}' done ({} keys); deleting the keys its tables no longer have",
+        ctx.ingestableId(), topic, keys.copiedCount());
+    long before = keys.stale();
+    StaleKeys k = keys;
+    scan.forEachLiveKey(topic, key -> k.live(key, batch -> {
+      tombstones += batch.size();
+      pipeline.add(0, 0, ctx.propose(new Proposal(batch), state.position(false)));
+      pipeline.awaitRoom(() -> { }, 1000);
+      if (ctx.stopRequested()) {
+        throw new Pipeline.Stopped();
+      }
+    }));
+    List<Entity> rest = keys.rest();
+    tombstones += rest.size();
+    state = state.reconciled(topic);
+    if (rest.isEmpty()) {
+      pipeline.add(0, 0, ctx.commitPosition(state.position(false)));
+    } else {
+      pipeline.add(0, 0, ctx.propose(new Proposal(rest), state.position(false)));
+    }
+    LOG.info("ingestable '{}': topic '{}' reconciled: {} keys its tables no longer have deleted", ctx.ingestableId(),
+        topic, keys.stale() - before);
+  }
+
+  /**
+   * Takes the snapshot requests above the one last taken, between copies: their tables (already
+   * widened to whole topics when recorded) are copied again while streaming, and their topics
+   * reconciled. Checked at most twice a second.
+   */
+  private void takeRequests() throws SQLException {
+    if (snapshot.active() || System.nanoTime() - lastRequestCheck < REQUEST_CHECK_NANOS) {
+      return;
+    }
+    lastRequestCheck = System.nanoTime();
+    List<SnapshotRequest> open = ctx.snapshotRequests().stream().filter(r -> r.number() > state.request()).toList();
+    if (open.isEmpty()) {
+      return;
+    }
+    java.util.Set<String> named = new java.util.HashSet<>();
+    open.forEach(r -> named.addAll(r.tables()));
+    List<TableName> again = settings.tables().stream().filter(t -> named.contains(t.toString())).toList();
+    List<String> topics = settings.topics().stream().filter(t -> t.tables().stream().anyMatch(again::contains))
+        .map(io.committed.ingest.sql.internal.TopicSpec::topic).toList();
+    long number = open.get(open.size() - 1).number();
+    if (again.size() < named.size()) {
+      LOG.warn("ingestable '{}': snapshot request {} names tables its config no longer captures; copying {}",
+          ctx.ingestableId(), number, again);
+    }
+    if (!again.isEmpty()) {
+      snapshot.ensureMarks();
+    }
+    state = state.copyAgain(again, topics, number);
+    topics.forEach(t -> reconciling.putIfAbsent(t, new StaleKeys(t, settings.batchSize())));
+    pendingEmpty = null; // superseded by this position, which carries the same coordinates
+    pipeline.add(0, 0, ctx.commitPosition(state.position(false)));
+    LOG.info("ingestable '{}': took snapshot request {}: copying {} again while streaming", ctx.ingestableId(),
+        number, again);
+    if (!again.isEmpty()) {
+      snapshot.copyAgain(again);
+    }
+    report();
   }
 
   private void commitEmpty() {
@@ -466,7 +563,11 @@ final class Streamer {
    * binary log: an open chunk's marks that are still missing then will not come.
    */
   private void copyStep(boolean idle) throws SQLException {
-    if (!connected || !snapshot.active()) {
+    if (!connected) {
+      return;
+    }
+    takeRequests();
+    if (!snapshot.active()) {
       return;
     }
     if (idle) {
@@ -495,7 +596,9 @@ final class Streamer {
     String position = "position " + state.file() + ":" + state.pos() + (state.gtids().isEmpty() ? "" : " gtid "
         + state.gtids()) + " (epoch " + state.epoch() + "); server " + server.version() + ", binlog retention "
         + server.retention() + (skipped > 0 ? "; " + skipped + " redelivered transactions skipped" : "")
-        + (truncates > 0 ? "; " + truncates + " TRUNCATE statements not propagated, the last: " + lastTruncate : "");
+        + (truncates > 0 ? "; " + truncates + " TRUNCATE statements not propagated, the last: " + lastTruncate : "")
+        + (state.request() > 0 ? "; snapshot requests taken up to " + state.request() : "")
+        + (tombstones > 0 ? "; " + tombstones + " keys deleted that the tables no longer have" : "");
     OptionalLong lag = lagSeconds < 0 ? OptionalLong.empty() : OptionalLong.of(lagSeconds);
     if (state.snapshotting()) {
       OptionalLong estimate = snapshot.estimate() < 0 ? OptionalLong.empty() : OptionalLong.of(snapshot.estimate());

@@ -6,6 +6,7 @@ import io.committed.ingest.postgres.internal.PgOutput.Column;
 import io.committed.ingest.postgres.internal.PgOutput.Tuple;
 import io.committed.ingest.sql.internal.Pipeline;
 import io.committed.ingest.sql.internal.RowEncoder;
+import io.committed.ingest.sql.internal.StaleKeys;
 import io.committed.ingest.sql.internal.TableName;
 import io.committed.ingest.sql.internal.TopicSpec;
 import io.committed.spi.IngestContext;

@@ -1,4 +1,4 @@
-package io.committed.ingest.postgres.internal;
+package io.committed.ingest.sql.internal;
 
 import io.committed.api.Entity;
 import java.nio.ByteBuffer;
@@ -9,21 +9,22 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * The tombstone pass of a re-snapshot, for one topic: remembers every key the copy of its tables
- * wrote, then turns each key live in the log that the copy did not write into a delete, handed on
- * in batches of at most {@code batchSize}.
+ * The tombstone pass of a copy that reconciles a topic with its tables (a re-snapshot): remembers
+ * every key the copy of its tables wrote (and, when the copy runs while streaming, every key the
+ * stream changed meanwhile), then turns each key live in the log that is not among them into a
+ * delete, handed on in batches of at most {@code batchSize}.
  *
  * <p>Memory: the copied keys are held until the pass ends, about (key size + 100 bytes) per row of
  * the topic's tables; 10 million rows with 20-byte keys take some 1.2 GB of heap.
  */
-final class StaleKeys {
+public final class StaleKeys {
   private final String topic;
   private final int batchSize;
   private final Set<ByteBuffer> copied = new HashSet<>();
   private List<Entity> batch = new ArrayList<>();
   private long stale;
 
-  StaleKeys(String topic, int batchSize) {
+  public StaleKeys(String topic, int batchSize) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be >= 1, was " + batchSize);
     }
@@ -31,16 +32,16 @@ final class StaleKeys {
     this.batchSize = batchSize;
   }
 
-  String topic() {
+  public String topic() {
     return topic;
   }
 
   /** A key the copy wrote; the array must not change afterwards. */
-  void copied(byte[] key) {
+  public void copied(byte[] key) {
     copied.add(ByteBuffer.wrap(key));
   }
 
-  int copiedCount() {
+  public int copiedCount() {
     return copied.size();
   }
 
@@ -48,7 +49,7 @@ final class StaleKeys {
    * A key live in the log: when the copy did not write it, its delete joins the batch, and a full
    * batch goes to {@code full}.
    */
-  void live(byte[] key, Consumer<List<Entity>> full) {
+  public void live(byte[] key, Consumer<List<Entity>> full) {
     if (copied.contains(ByteBuffer.wrap(key))) {
       return;
     }
@@ -62,14 +63,14 @@ final class StaleKeys {
   }
 
   /** The deletes not yet handed on (fewer than a batch, possibly none). */
-  List<Entity> rest() {
+  public List<Entity> rest() {
     List<Entity> b = batch;
     batch = new ArrayList<>();
     return b;
   }
 
   /** Live keys found missing from the copy so far. */
-  long stale() {
+  public long stale() {
     return stale;
   }
 }

@@ -1,10 +1,9 @@
-package io.committed.ingest.postgres.internal;
+package io.committed.ingest.sql.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.committed.api.Entity;
-import io.committed.spi.SourcePosition;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -60,22 +59,5 @@ class StaleKeysTest {
   @Example
   void aBatchSizeBelowOneIsRefused() {
     assertThatThrownBy(() -> new StaleKeys("t", 0)).hasMessageContaining("batchSize");
-  }
-
-  @Example
-  void aStateWithoutTheReSnapshotFieldsReadsAsNoReSnapshotAndWritesThemOnlyWhenSet() {
-    String old = "{\"version\":1,\"systemId\":\"1\",\"database\":\"d\",\"slot\":\"s\",\"slotLsn\":5,\"generation\":1,"
-        + "\"phase\":\"streaming\",\"lsn\":9,\"done\":[\"public.t\"],\"rows\":3}";
-    ResumeState state = ResumeState.of(SourcePosition.of(9, old));
-    assertThat(state.tombstones()).isZero();
-    assertThat(state.resnapshot()).isFalse();
-    assertThat(state.position(9).stateAsString()).doesNotContain("tombstones").doesNotContain("resnapshot");
-    ResumeState resnapshot = new ResumeState(1, "1", "d", "s", 5, 2, ResumeState.SNAPSHOT, 9, List.of(), null, null, 0,
-        0, true).deleted(4);
-    ResumeState read = ResumeState.of(resnapshot.position(0));
-    assertThat(read).isEqualTo(resnapshot);
-    assertThat(read.tombstones()).isEqualTo(4);
-    assertThat(read.streamedTo(10).resnapshot()).as("streaming ends the re-snapshot").isFalse();
-    assertThat(read.withPhase(ResumeState.SNAPSHOT, 10).resnapshot()).as("a copy of added tables is none").isFalse();
   }
 }
