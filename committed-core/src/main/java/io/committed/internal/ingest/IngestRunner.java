@@ -35,6 +35,8 @@ final class IngestRunner {
   private volatile boolean stopping;
   private volatile boolean finished;
   private volatile WorkerState workerState = WorkerState.STARTING;
+  /** Why this runner parked its ingestable, until the log's record of it is applied here. */
+  private volatile String parkedReason;
   private volatile int failures;
   /** Attempts refused for lack of disk space in a row: they lengthen the backoff, never park. */
   private int diskWaits;
@@ -203,7 +205,7 @@ final class IngestRunner {
     if (permanent || n >= settings.maxConsecutiveFailures()) {
       String reason = permanent ? lastError : n + " consecutive failures, the last: " + lastError;
       LOG.error("ingestable '{}' is parked: {}; post its config again to restart it", id(), reason);
-      workerState = WorkerState.PARKED;
+      parkedReason = reason; // before the state says parked: a status read meanwhile has the reason
       try {
         host.submit(new Command.SetIngestParked(id(), true, reason)).get(30, TimeUnit.SECONDS);
       } catch (Exception e) {
@@ -221,6 +223,7 @@ final class IngestRunner {
   IngestableStatus status(StateView.IngestPosition pos) {
     return new IngestableStatus(id(), pos.parked() ? WorkerState.PARKED : workerState, pos.position(), pos.highWaterMark(),
         Optional.ofNullable(reported), failures, Optional.ofNullable(lastError), Optional.ofNullable(failingSince),
-        pos.parked() ? Optional.of(pos.parkedReason()) : Optional.empty());
+        pos.parked() ? Optional.of(pos.parkedReason())
+            : workerState == WorkerState.PARKED ? Optional.ofNullable(parkedReason) : Optional.empty());
   }
 }
