@@ -57,11 +57,16 @@ public final class MySqlIngestable implements Ingestable {
           : tablesToCopy(ctx, reconcileAgain(ctx, resume(ctx, ResumeState.of(committed.get()), server)));
       pipeline.awaitAll(() -> { }, 1000);
       Tables captured = new Tables(settings, catalog, tables);
-      ChunkedSnapshot snapshot = new ChunkedSnapshot(ctx.ingestableId(), settings, captured, side, marks, state);
-      Streamer streamer = new Streamer(ctx, settings, captured, server, pipeline, state, snapshot, marks);
-      try (BinlogStream stream = new BinlogStream(settings, ctx.ingestableId(), state.file(), state.pos(),
-          streamer.startGtids())) {
-        streamer.run(stream);
+      while (true) {
+        ChunkedSnapshot snapshot = new ChunkedSnapshot(ctx.ingestableId(), settings, captured, side, marks, state);
+        Streamer streamer = new Streamer(ctx, settings, captured, server, pipeline, state, snapshot, marks);
+        try (BinlogStream stream = new BinlogStream(settings, ctx.ingestableId(), state.file(), state.pos(),
+            streamer.startGtids())) {
+          streamer.run(stream);
+          return;
+        } catch (Streamer.PositionLost lost) {
+          state = afresh(ctx, side, server, pipeline, marks, lost);
+        }
       }
     } catch (Pipeline.Stopped e) {
       // asked to stop
@@ -80,27 +85,36 @@ public final class MySqlIngestable implements Ingestable {
   private ResumeState start(IngestContext ctx, Connection side, ServerInfo server, Pipeline pipeline)
       throws SQLException {
     String[] current = current(side);
-    String gtids = "";
-    if (server.gtids()) {
-      if (settings.dialect() == Dialect.MARIADB) {
-        try (PreparedStatement s = side.prepareStatement("select binlog_gtid_pos(?, ?)")) {
-          s.setString(1, current[0]);
-          s.setLong(2, Long.parseLong(current[1]));
-          try (ResultSet r = s.executeQuery()) {
-            r.next();
-            gtids = r.getString(1) == null ? "" : r.getString(1);
-          }
-        }
-      } else {
-        gtids = current[2];
-      }
-    }
+    String gtids = server.gtids() ? gtidsAt(side, current) : "";
     ResumeState state = new ResumeState(1, settings.dialect().id(), server.serverId(), server.serverUuid(), 1,
         ResumeState.STREAMING, current[0], Long.parseLong(current[1]), gtids, List.of(), null, null, 0, 0, List.of());
     state = tablesToCopy(ctx, state);
     LOG.info("ingestable '{}' starts at {}:{}{}", ctx.ingestableId(), state.file(), state.pos(),
         gtids.isEmpty() ? "" : " (GTID " + gtids + ")");
     pipeline.add(0, 0, ctx.commitPosition(state.position(true)));
+    return state;
+  }
+
+  /**
+   * {@code on_position_lost = "resnapshot"}: streaming starts again at the server's current
+   * position, in a new epoch, with every table copied again and every topic reconciled (the keys
+   * of rows deleted while the position was lost are deleted too). Committed before the stream
+   * starts, so a crash from here on resumes the copy, not the lost position.
+   */
+  private ResumeState afresh(IngestContext ctx, Connection side, ServerInfo server, Pipeline pipeline,
+      Watermarks marks, Streamer.PositionLost lost) throws SQLException {
+    pipeline.awaitAll(() -> { }, 1000);
+    String[] current = current(side);
+    String gtids = server.gtids() ? gtidsAt(side, current) : "";
+    List<String> topics = settings.topics().stream().map(io.committed.ingest.sql.internal.TopicSpec::topic).toList();
+    ResumeState state = lost.lost.afresh(server.serverId(), server.serverUuid(), current[0], Long.parseLong(current[1]),
+        gtids, topics);
+    LOG.warn("ingestable '{}': {}; on_position_lost = \"resnapshot\": streaming from {}:{}{} (position epoch {}),"
+        + " copying {} again and deleting the keys the tables no longer have", ctx.ingestableId(), lost.getMessage(),
+        state.file(), state.pos(), gtids.isEmpty() ? "" : " (GTID " + gtids + ")", state.epoch(), settings.tables());
+    marks.ensure(side);
+    pipeline.add(0, 0, ctx.commitPosition(state.position(true)));
+    pipeline.awaitAll(() -> { }, 1000);
     return state;
   }
 
@@ -172,6 +186,21 @@ public final class MySqlIngestable implements Ingestable {
       LOG.info("ingestable '{}': copying tables added since it streams: {}", ctx.ingestableId(), toCopy);
     }
     return state.snapshot();
+  }
+
+  /** The GTID position at binlog coordinates {@code current} (from {@link #current}). */
+  private String gtidsAt(Connection side, String[] current) throws SQLException {
+    if (settings.dialect() != Dialect.MARIADB) {
+      return current[2];
+    }
+    try (PreparedStatement s = side.prepareStatement("select binlog_gtid_pos(?, ?)")) {
+      s.setString(1, current[0]);
+      s.setLong(2, Long.parseLong(current[1]));
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        return r.getString(1) == null ? "" : r.getString(1);
+      }
+    }
   }
 
   /** The current binlog file, position and (MySQL) executed GTID set. */

@@ -102,11 +102,6 @@ public record MySqlSettings(
     Duration status = my.duration("status_interval", Duration.ofSeconds(10), false);
     Duration connect = my.duration("connect_timeout", Duration.ofSeconds(10), false);
     OnPositionLost onLost = my.onPositionLost("on_position_lost");
-    if (onLost == OnPositionLost.RESNAPSHOT) { // accepted by the shared parser; not built for the binlog yet
-      throw my.error("on_position_lost", "\"resnapshot\" is not supported by the " + dialect.id() + " ingestable yet: a"
-          + " lost binlog position parks it (the default, \"park\"); remove and define the ingestable again to copy"
-          + " the tables afresh");
-    }
     boolean snapshot = my.initialSnapshot();
     String wm = my.string("watermark_table").orElse(DEFAULT_WATERMARK_TABLE);
     TableName watermarks = TableName.parse(wm, address.database());

@@ -197,4 +197,14 @@ public record ResumeState(
     return new ResumeState(version, dialect, serverId, serverUuid, epoch, phase, file, pos, gtids, done, table, after,
         rows, request, r);
   }
+
+  /**
+   * The binary log lost this state's position: streaming starts again at {@code f:p} (GTID
+   * position {@code g}) of server {@code id}/{@code uuid} in the next epoch, every table is copied
+   * again, and {@code topics} are reconciled (their keys the tables no longer have deleted).
+   */
+  public ResumeState afresh(long id, String uuid, String f, long p, String g, List<String> topics) {
+    return new ResumeState(version, dialect, id, uuid, epoch + 1, SNAPSHOT, f, p, g, List.of(), null, null, 0,
+        request, topics);
+  }
 }

@@ -154,6 +154,18 @@ final class Streamer {
     }
   }
 
+  /** The server no longer has the position streaming was to resume from, and the config says to copy afresh. */
+  static final class PositionLost extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient ResumeState lost;
+
+    PositionLost(ResumeState lost, String serverMessage) {
+      super("the binary log no longer has the committed position " + lost.file() + ":" + lost.pos()
+          + (lost.gtids().isEmpty() ? "" : " (GTID " + lost.gtids() + ")") + ": " + serverMessage);
+      this.lost = lost;
+    }
+  }
+
   private RuntimeException ended(Exception cause) {
     if (cause instanceof ServerException se) {
       String m = se.getMessage() == null ? "" : se.getMessage();
@@ -161,6 +173,9 @@ final class Streamer {
         if (m.toLowerCase(Locale.ROOT).contains("server_id") || m.toLowerCase(Locale.ROOT).contains("server id")) {
           return new SourceException("the server dropped the binlog stream because another client uses server_id "
               + settings.serverId() + " (" + m + "): set a unique [sql.mysql] server_id");
+        }
+        if (settings.onPositionLost() == io.committed.ingest.sql.internal.SourceSection.OnPositionLost.RESNAPSHOT) {
+          return new PositionLost(state, m);
         }
         return new SourceException("the binary log no longer has the committed position " + state.file() + ":"
             + state.pos() + (state.gtids().isEmpty() ? "" : " (GTID " + state.gtids() + ")") + ": " + m

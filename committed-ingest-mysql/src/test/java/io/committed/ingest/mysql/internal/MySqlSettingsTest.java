@@ -102,8 +102,6 @@ class MySqlSettingsTest {
         new String[] {BASE + "[sql.mysql]\nposition = \"lsn\"\n", "sql.mysql.position", "\"gtid\""},
         new String[] {BASE + "[sql.mysql]\nbatch_size = 0\n", "sql.mysql.batch_size", "between 1 and 1000000"},
         new String[] {BASE + "[sql.mysql]\non_position_lost = \"panic\"\n", "sql.mysql.on_position_lost", "\"park\""},
-        new String[] {BASE + "[sql.mysql]\non_position_lost = \"resnapshot\"\n", "sql.mysql.on_position_lost",
-            "not supported by the mariadb ingestable yet"},
         new String[] {BASE + "[sql.mysql]\nsnapshot = \"always\"\n", "sql.mysql.snapshot", "\"initial\""},
         new String[] {BASE + "[sql.mysql]\nslot_name = \"x\"\n", "sql.mysql.slot_name", "is not a setting"},
         new String[] {BASE + "mapAllColumns = false\n", "sql.mapAllColumns", "no column would be captured"});
@@ -111,6 +109,22 @@ class MySqlSettingsTest {
       assertThatThrownBy(() -> parse(c[0])).as(c[0]).isInstanceOf(ConfigException.class)
           .hasMessageContaining(c[1]).hasMessageContaining(c[2]);
     }
+  }
+
+  @Test
+  void aSnapshotRequestCopiesEveryTableOfEachNamedTablesTopicAndRefusesOthers() {
+    MySqlSettings s = parse("[sql]\ndialect = \"mariadb\"\nconnectionString = \"mysql://cdc@db/shop\"\n"
+        + "[[sql.topics]]\ntopic = \"orders\"\ntables = [\"orders_eu\", \"orders_us\"]\n"
+        + "[[sql.topics]]\ntopic = \"users\"\ntable = \"users\"\n"
+        + "[sql.mysql]\non_position_lost = \"resnapshot\"\n");
+    assertThat(s.onPositionLost()).isEqualTo(OnPositionLost.RESNAPSHOT);
+    assertThat(s.tablesToCopyAgain(List.of("shop.orders_us"))).containsExactly("shop.orders_eu", "shop.orders_us");
+    assertThat(s.tablesToCopyAgain(List.of("shop.users", "shop.orders_eu")))
+        .containsExactly("shop.orders_eu", "shop.orders_us", "shop.users");
+    assertThatThrownBy(() -> s.tablesToCopyAgain(List.of("shop.nope"))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("table 'shop.nope' is not captured by this ingestable");
+    assertThatThrownBy(() -> s.tablesToCopyAgain(List.of("users"))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'users' is not a table name: write database.table");
   }
 
   @Test
