@@ -13,7 +13,7 @@ public interface IngestControl {
   /**
    * Asks the ingestable to copy {@code tables} of its source again while it goes on streaming. The
    * request is checked by the ingestable's factory (which may widen it, see {@link
-   * io.committed.spi.IngestableFactory#checkSnapshotRequest}) and recorded in the log; the
+   * io.committed.spi.SnapshottingIngestableFactory#checkSnapshotRequest}) and recorded in the log; the
    * ingestable takes it on whichever node leads, now or after a restart or failover. Its progress
    * shows in {@link #status}.
    *
@@ -21,7 +21,8 @@ public interface IngestControl {
    * @return the request as recorded, with its number
    * @throws io.committed.api.NotFoundException when no ingestable has that id
    * @throws IllegalArgumentException when {@code tables} is empty or the factory refuses one
-   * @throws UnsupportedOperationException when ingestables of that kind take no such requests
+   * @throws UnsupportedOperationException when the ingestable's factory is no {@link
+   *     io.committed.spi.SnapshottingIngestableFactory}
    */
   io.committed.spi.SnapshotRequest requestSnapshot(String ingestableId, java.util.List<String> tables);
 }

@@ -1,7 +1,5 @@
 package io.committed.spi;
 
-import java.util.List;
-
 /**
  * Creates {@link Ingestable}s of one kind. Found through {@link java.util.ServiceLoader}: list the
  * implementation class in {@code META-INF/services/io.committed.spi.IngestableFactory}. It needs a
@@ -11,6 +9,9 @@ import java.util.List;
  * dialect of a kind declares {@code kind:dialect} (e.g. {@code sql:postgres}) and is chosen when
  * the kind's section has that {@code dialect}. No factory, or two with the same kind, is an error
  * that lists the kinds found.
+ *
+ * <p>A factory whose ingestables copy tables again on request also implements {@link
+ * SnapshottingIngestableFactory}.
  *
  * <p>Methods may be called from any thread, concurrently; factories should hold no mutable state.
  */
@@ -25,26 +26,6 @@ public interface IngestableFactory {
    * config is posted. The default accepts everything.
    */
   default void validate(PluginConfig document, PluginConfig section) {}
-
-  /**
-   * Checks a request to copy {@code tables} of the source again while streaming (see {@link
-   * SnapshotRequest}) before it is recorded in the log, against the ingestable's current config.
-   * Called on the node where the request is made. A factory whose ingestables take such requests
-   * overrides it, throwing an {@link IllegalArgumentException} that names what is wrong (a table
-   * the config does not capture); the default refuses every request with an
-   * {@link UnsupportedOperationException}, since an ingestable that ignores requests would leave
-   * them unanswered.
-   *
-   * @param document the ingestable's current config document
-   * @param section the section of that document named after its kind
-   * @param tables the tables named in the request, not empty
-   * @return the tables to record, which may be more than asked (for example every table of a topic
-   *     whose keys are reconciled together); the default returns nothing, it throws
-   */
-  default List<String> checkSnapshotRequest(PluginConfig document, PluginConfig section,
-      List<String> tables) {
-    throw new UnsupportedOperationException("ingestables of kind " + kind() + " cannot copy tables again on request");
-  }
 
   /**
    * Creates the ingestable. Called by the supervisor on the leader each time ingestion (re)starts.

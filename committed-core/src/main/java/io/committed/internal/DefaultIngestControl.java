@@ -11,7 +11,9 @@ import io.committed.internal.config.PluginDocument;
 import io.committed.internal.ingest.IngestManager;
 import io.committed.internal.state.Command;
 import io.committed.internal.state.StateView;
+import io.committed.spi.IngestableFactory;
 import io.committed.spi.SnapshotRequest;
+import io.committed.spi.SnapshottingIngestableFactory;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -62,9 +64,14 @@ final class DefaultIngestControl implements IngestControl {
     }
     NodeConfig root = configs.parse(config, false);
     PluginDocument doc = PluginDocument.of(ConfigKind.INGESTABLE, root);
-    List<String> recorded = List.copyOf(new LinkedHashSet<>(configs.plugins()
-        .ingestable(doc.header().path() + ".type", doc.kind(), doc.dialect())
-        .checkSnapshotRequest(root, doc.section(), new ArrayList<>(asked))));
+    IngestableFactory factory = configs.plugins().ingestable(doc.header().path() + ".type", doc.kind(),
+        doc.dialect());
+    if (!(factory instanceof SnapshottingIngestableFactory snapshotting)) {
+      throw new UnsupportedOperationException("ingestables of kind " + factory.kind()
+          + " cannot copy tables again on request");
+    }
+    List<String> recorded = List.copyOf(new LinkedHashSet<>(
+        snapshotting.checkSnapshotRequest(root, doc.section(), new ArrayList<>(asked))));
     if (recorded.isEmpty()) {
       throw new IllegalStateException("the factory of ingestable '" + id + "' widened the request to no table");
     }

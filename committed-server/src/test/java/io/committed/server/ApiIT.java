@@ -231,8 +231,8 @@ class ApiIT {
     api.postJson("/v1/ingestable/nope/snapshot", "{\"tables\": [\"a\"]}").expectError(404, "not_found");
     api.postToml("/v1/ingestable/plain", """
         [ingestable]
-        type = "test"
-        [test]
+        type = "plain"
+        [plain]
         topic = "product"
         """).expect(200);
     api.postJson("/v1/ingestable/plain/snapshot", "{\"tables\": [\"a\"]}").expectError(501, "not_supported");

@@ -7,6 +7,7 @@ import io.committed.spi.IngestContext;
 import io.committed.spi.Ingestable;
 import io.committed.spi.IngestableFactory;
 import io.committed.spi.PluginConfig;
+import io.committed.spi.SnapshottingIngestableFactory;
 import io.committed.spi.SourcePosition;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -165,7 +166,8 @@ public final class TestIngestLog implements AutoCloseable {
       }
       CommittedBuilder b = Committed.builder().inMemory().environment(environment)
           .classLoader(new ClassLoader(null) {}) // only this factory: none found on the class path
-          .ingestableFactory(new IdleFactory(factory));
+          .ingestableFactory(factory instanceof SnapshottingIngestableFactory s ? new IdleSnapshottingFactory(s)
+              : new IdleFactory(factory));
       if (maxProposalBytes > 0) {
         b.maxProposalBytes(maxProposalBytes);
       }
@@ -184,11 +186,10 @@ public final class TestIngestLog implements AutoCloseable {
   }
 
   /**
-   * Stands in for the user's factory in the log: the same kind, validation and check of snapshot
-   * requests (so {@code log().ingest().requestSnapshot} answers as on a node), but what it creates
+   * Stands in for the user's factory in the log: the same kind and validation, but what it creates
    * only waits to be stopped, so that the log's supervisor does not run the ingestable itself.
    */
-  private static final class IdleFactory implements IngestableFactory {
+  private static class IdleFactory implements IngestableFactory {
     private final IngestableFactory factory;
 
     IdleFactory(IngestableFactory factory) {
@@ -206,14 +207,27 @@ public final class TestIngestLog implements AutoCloseable {
     }
 
     @Override
-    public java.util.List<String> checkSnapshotRequest(PluginConfig document, PluginConfig section,
-        java.util.List<String> tables) {
-      return factory.checkSnapshotRequest(document, section, tables);
+    public Ingestable create(IngestContext context) {
+      return ctx -> new CountDownLatch(1).await(); // the supervisor interrupts it when it stops
+    }
+  }
+
+  /**
+   * The stand-in for a factory that takes snapshot requests: it checks them as the user's factory
+   * does, so {@code log().ingest().requestSnapshot} answers as on a node.
+   */
+  private static final class IdleSnapshottingFactory extends IdleFactory implements SnapshottingIngestableFactory {
+    private final SnapshottingIngestableFactory factory;
+
+    IdleSnapshottingFactory(SnapshottingIngestableFactory factory) {
+      super(factory);
+      this.factory = factory;
     }
 
     @Override
-    public Ingestable create(IngestContext context) {
-      return ctx -> new CountDownLatch(1).await(); // the supervisor interrupts it when it stops
+    public List<String> checkSnapshotRequest(PluginConfig document, PluginConfig section,
+        List<String> tables) {
+      return factory.checkSnapshotRequest(document, section, tables);
     }
   }
 }

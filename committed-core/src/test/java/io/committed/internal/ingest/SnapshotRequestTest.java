@@ -12,6 +12,7 @@ import io.committed.spi.Ingestable;
 import io.committed.spi.IngestableFactory;
 import io.committed.spi.PluginConfig;
 import io.committed.spi.SnapshotRequest;
+import io.committed.spi.SnapshottingIngestableFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,7 @@ class SnapshotRequestTest {
   private static final String CONFIG = "[ingestable]\ntype = \"fake\"\n[fake]\ntables = [\"a\", \"b\", \"c\"]\n";
 
   /** Takes requests for its configured tables; "b" always comes with "c" (as tables of one topic would). */
-  private static final class Taker implements IngestableFactory {
+  private static final class Taker implements SnapshottingIngestableFactory {
     final List<List<Long>> seenPerRun = new CopyOnWriteArrayList<>();
 
     @Override

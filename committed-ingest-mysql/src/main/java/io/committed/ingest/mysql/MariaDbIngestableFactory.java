@@ -7,6 +7,7 @@ import io.committed.ingest.sql.SqlIngestableFactory;
 import io.committed.spi.IngestContext;
 import io.committed.spi.Ingestable;
 import io.committed.spi.PluginConfig;
+import io.committed.spi.SnapshottingIngestableFactory;
 import java.util.List;
 
 /**
@@ -18,7 +19,7 @@ import java.util.List;
  * {@code jdbc:mariadb://} (or {@code jdbc:mysql://}) connection string; the binlog client's
  * settings stay in {@code [sql.mysql]}.
  */
-public final class MariaDbIngestableFactory extends SqlIngestableFactory {
+public final class MariaDbIngestableFactory extends SqlIngestableFactory implements SnapshottingIngestableFactory {
 
   /** The kind: {@code sql} with dialect {@code mariadb}. */
   public static final String KIND = "sql:mariadb";

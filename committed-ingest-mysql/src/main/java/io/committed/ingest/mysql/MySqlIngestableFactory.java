@@ -7,6 +7,7 @@ import io.committed.ingest.sql.SqlIngestableFactory;
 import io.committed.spi.IngestContext;
 import io.committed.spi.Ingestable;
 import io.committed.spi.PluginConfig;
+import io.committed.spi.SnapshottingIngestableFactory;
 import java.util.List;
 
 /**
@@ -44,7 +45,7 @@ import java.util.List;
  * <p>Several topics: {@code [[sql.topics]]} tables, each with its own {@code topic}, {@code tables},
  * {@code primaryKey}, mappings and column settings, instead of the flat form.
  */
-public final class MySqlIngestableFactory extends SqlIngestableFactory {
+public final class MySqlIngestableFactory extends SqlIngestableFactory implements SnapshottingIngestableFactory {
 
   /** The kind: {@code sql} with dialect {@code mysql}. */
   public static final String KIND = "sql:mysql";

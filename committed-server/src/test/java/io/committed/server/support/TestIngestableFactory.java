@@ -6,6 +6,7 @@ import io.committed.spi.Ingestable;
 import io.committed.spi.IngestableFactory;
 import io.committed.spi.PluginConfig;
 import io.committed.spi.SnapshotRequest;
+import io.committed.spi.SnapshottingIngestableFactory;
 import io.committed.spi.SourcePosition;
 import java.util.List;
 import java.util.OptionalLong;
@@ -14,11 +15,11 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Kind {@code test}: commits one position ({@code sequence = 7}, state {@code "lsn/7"}), reports a
- * streaming status with a lag of 42 bytes, and idles until asked to stop. With {@code tables} in
- * its section it takes snapshot requests for those tables, and its status detail lists the
- * numbers of the requests it has seen; without, it refuses them as the default does.
+ * streaming status with a lag of 42 bytes, and idles until asked to stop. It takes snapshot
+ * requests for the {@code tables} of its section, and its status detail lists the numbers of the
+ * requests it has seen. Kind {@code plain} ({@link Plain}) is the same without snapshot requests.
  */
-public final class TestIngestableFactory implements IngestableFactory {
+public final class TestIngestableFactory implements SnapshottingIngestableFactory {
   @Override
   public String kind() {
     return "test";
@@ -26,10 +27,7 @@ public final class TestIngestableFactory implements IngestableFactory {
 
   @Override
   public List<String> checkSnapshotRequest(PluginConfig document, PluginConfig section, List<String> tables) {
-    if (!section.has("tables")) {
-      return IngestableFactory.super.checkSnapshotRequest(document, section, tables);
-    }
-    List<String> known = section.strings("tables");
+    List<String> known = section.has("tables") ? section.strings("tables") : List.of();
     for (String t : tables) {
       if (!known.contains(t)) {
         throw new IllegalArgumentException("table '" + t + "' is not captured by this ingestable");
@@ -51,5 +49,18 @@ public final class TestIngestableFactory implements IngestableFactory {
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // an idle source
       }
     };
+  }
+
+  /** Kind {@code plain}: the same ingestable, from a factory that takes no snapshot requests. */
+  public static final class Plain implements IngestableFactory {
+    @Override
+    public String kind() {
+      return "plain";
+    }
+
+    @Override
+    public Ingestable create(IngestContext context) {
+      return new TestIngestableFactory().create(context);
+    }
   }
 }

@@ -18,7 +18,8 @@ public final class TestNode implements AutoCloseable {
     all.put("COMMITTED_API_ADDR", "127.0.0.1:0");
     all.putAll(env);
     server = CommittedServer.start(ServerSettings.fromEnvironment(all), b -> {
-      b.syncableFactory(new TestSyncableFactory()).ingestableFactory(new TestIngestableFactory());
+      b.syncableFactory(new TestSyncableFactory()).ingestableFactory(new TestIngestableFactory())
+          .ingestableFactory(new TestIngestableFactory.Plain());
       customizer.accept(b);
     });
     client = new ApiClient(server.uri(), env.get("COMMITTED_API_TOKEN"));
