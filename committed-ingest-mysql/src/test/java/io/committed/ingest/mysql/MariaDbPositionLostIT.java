@@ -150,5 +150,8 @@ class MariaDbPositionLostIT {
     Await.until("streaming goes on", Duration.ofSeconds(30), () -> SqlTestSource.fold(l, "seq").containsKey("4"));
     assertThat(l.ingest().status("lost").reported().orElseThrow().detail())
         .contains("6 keys deleted that the tables no longer have");
+    Await.until("the status to say how far behind the server's binary log it is", Duration.ofSeconds(30),
+        () -> l.ingest().status("lost").reported().orElseThrow().detail()
+            .matches("(?s).*\\(epoch 2\\), \\d+ bytes of binary log behind the server; server .*"));
   }
 }

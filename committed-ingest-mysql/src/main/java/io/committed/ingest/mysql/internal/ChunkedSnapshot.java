@@ -114,6 +114,11 @@ final class ChunkedSnapshot {
     LOG.info("ingestable '{}': copying {} again ({} rows estimated)", ingestableId, again, estimate);
   }
 
+  /** The run's side connection (for the snapshot's reads and the status's questions to the server). */
+  Connection connection() {
+    return connection;
+  }
+
   /** Creates the watermark table if it is missing (before a requested copy). */
   void ensureMarks() throws SQLException {
     marks.ensure(connection);

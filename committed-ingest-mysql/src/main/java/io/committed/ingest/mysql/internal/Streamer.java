@@ -608,8 +608,11 @@ final class Streamer {
     if (!connected) {
       return;
     }
+    OptionalLong bytes = BinlogBacklog.bytesBehind(snapshot.connection(), state.file(), state.pos());
     String position = "position " + state.file() + ":" + state.pos() + (state.gtids().isEmpty() ? "" : " gtid "
-        + state.gtids()) + " (epoch " + state.epoch() + "); server " + server.version() + ", binlog retention "
+        + state.gtids()) + " (epoch " + state.epoch() + ")"
+        + (bytes.isPresent() ? ", " + bytes.getAsLong() + " bytes of binary log behind the server" : "")
+        + "; server " + server.version() + ", binlog retention "
         + server.retention() + (skipped > 0 ? "; " + skipped + " redelivered transactions skipped" : "")
         + (truncates > 0 ? "; " + truncates + " TRUNCATE statements not propagated, the last: " + lastTruncate : "")
         + (state.request() > 0 ? "; snapshot requests taken up to " + state.request() : "")
