@@ -127,12 +127,20 @@ final class Temporals {
     if (fsp <= 0) {
       return "";
     }
-    String six = String.format("%06d", micros);
-    return "." + six.substring(0, Math.min(fsp, 6));
+    return "." + padded(micros, 6).substring(0, Math.min(fsp, 6));
   }
 
   private static String ymd(int year, int month, int day) {
-    return String.format("%04d-%02d-%02d", year, month, day);
+    return padded(year, 4) + "-" + two(month) + "-" + two(day);
+  }
+
+  /**
+   * {@code v} (not negative) in at least {@code width} digits, zeros in front. Not
+   * {@code String.format}: that was a quarter of the binlog reader thread's time.
+   */
+  static String padded(int v, int width) {
+    String digits = Integer.toString(v);
+    return digits.length() >= width ? digits : "0".repeat(width - digits.length()) + digits;
   }
 
   private static String two(int v) {
