@@ -1,18 +1,12 @@
 package io.committed.benchmarks;
 
-import io.committed.Committed;
 import io.committed.CommittedLog;
-import io.committed.LogReader;
-import io.committed.api.LogEntry;
 import io.committed.testkit.Await;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * End-to-end PostgreSQL change data capture into the in-memory engine (or, with {@code --raft}, into
@@ -29,7 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Run with the servers of {@code scripts/test.sh}: {@code eval "$(scripts/test-databases.sh)"},
  * then {@code java -cp committed-benchmarks/target/benchmarks.jar
- * io.committed.benchmarks.PostgresIngestBenchmark [rows] [rowsPerTransaction] [--raft]}. It creates and
+ * io.committed.benchmarks.PostgresIngestBenchmark [rows] [rowsPerTransaction] [--raft] [--pace rowsPerSecond]}
+ * ({@code --pace} paces the live writer; unpaced by default). It creates and
  * drops its own database. With {@code --raft} the JVM needs the flags of
  * {@code RaftEngineFactory.jvmFlags()}.
  */
@@ -42,13 +37,14 @@ public final class PostgresIngestBenchmark {
   private final int rows;
   private final int perTransaction;
   private final boolean raft;
+  private final int pace;
   private String database;
-  private long firstEntryAt;
   private String url;
 
   private PostgresIngestBenchmark(String baseUrl, String user, String password, int rows, int perTransaction,
-      boolean raft) {
+      boolean raft, int pace) {
     this.raft = raft;
+    this.pace = pace;
     this.baseUrl = baseUrl;
     this.user = user;
     this.password = password;
@@ -63,11 +59,11 @@ public final class PostgresIngestBenchmark {
       System.exit(2);
     }
     boolean raft = java.util.List.of(args).contains("--raft");
-    String[] numbers = Arrays.stream(args).filter(a -> !a.equals("--raft")).toArray(String[]::new);
+    String[] numbers = IngestRuns.positional(args);
     int rows = numbers.length > 0 ? Integer.parseInt(numbers[0]) : 200_000;
     int per = numbers.length > 1 ? Integer.parseInt(numbers[1]) : 100;
     PostgresIngestBenchmark b = new PostgresIngestBenchmark(base, System.getenv("COMMITTED_TEST_POSTGRES_USER"),
-        System.getenv(PASSWORD_VARIABLE), rows, per, raft);
+        System.getenv(PASSWORD_VARIABLE), rows, per, raft, IngestRuns.option(args, "--pace", 0));
     b.run();
   }
 
@@ -76,8 +72,8 @@ public final class PostgresIngestBenchmark {
     url = baseUrl.replaceAll("/[^/?]*(\\?|$)", "/" + database + "$1");
     execute(baseUrl, "create database " + database);
     try {
-      System.out.printf("PostgreSQL ingest into %s: %,d rows in transactions of %d rows%n",
-          raft ? "the leader of 3 raft nodes on loopback (fsync on)" : "the in-memory engine", rows, perTransaction);
+      System.out.printf("PostgreSQL ingest into %s: %,d rows in transactions of %d rows%n", IngestRuns.where(raft),
+          rows, perTransaction);
       backlog();
       live();
     } finally {
@@ -95,22 +91,22 @@ public final class PostgresIngestBenchmark {
         "select pg_create_logical_replication_slot('" + slot + "_bare', 'pgoutput')");
     long writeStart = System.nanoTime();
     try (Connection c = connect(url)) {
-      write(c, "backlog", null);
+      IngestRuns.write(c, "backlog", rows, perTransaction, null, 0);
     }
     double writeSeconds = (System.nanoTime() - writeStart) / 1e9;
     bare(slot + "_bare");
-    try (Target target = start()) {
+    try (IngestRuns.Target target = start()) {
       CommittedLog log = target.log();
       log.types().define("backlog", "[type]\nname = \"backlog\"");
       long start = System.nanoTime();
       log.ingestables().define("backlog", config("backlog", slot, "snapshot = \"never\""));
-      long last = awaitRows(log, "backlog", Duration.ofMinutes(10));
+      IngestRuns.Arrival arrival = IngestRuns.awaitRows(log, "backlog", rows, Duration.ofMinutes(10));
       long end = System.nanoTime();
       double seconds = (end - start) / 1e9;
-      double streaming = (end - firstEntryAt) / 1e9;
+      double streaming = (end - arrival.firstEntryAt()) / 1e9;
       System.out.printf("backlog: written in %.1f s; ingested %,d rows (%,d entries) in %.2f s = %,.0f rows/s"
           + " (%.2f s = %,.0f rows/s from the first entry, without start-up and preflight)%n", writeSeconds, rows,
-          last, seconds, rows / seconds, streaming, rows / streaming);
+          arrival.entries(), seconds, rows / seconds, streaming, rows / streaming);
       log.ingestables().remove("backlog");
     }
   }
@@ -147,124 +143,21 @@ public final class PostgresIngestBenchmark {
     String slot = database + "_live";
     execute(url, "create table live (id bigint primary key, name text, amount numeric(12,2), created timestamptz,"
         + " payload text)");
-    int transactions = rows / perTransaction;
-    long[] committedAt = new long[transactions];
-    long[] loggedAt = new long[transactions];
-    try (Target target = start()) {
+    try (IngestRuns.Target target = start()) {
       CommittedLog log = target.log();
       log.types().define("live", "[type]\nname = \"live\"");
       log.ingestables().define("live", config("live", slot, ""));
       Await.until("ingestable 'live' streaming", Duration.ofMinutes(2),
           () -> log.ingest().status("live").reported().map(r -> r.phase().equals("streaming")).orElse(false));
-      long from = log.lastIndex() + 1;
-      AtomicBoolean done = new AtomicBoolean();
-      Thread tail = new Thread(() -> {
-        try (LogReader reader = log.reader(from)) {
-          int seen = 0;
-          while (seen < transactions) {
-            for (LogEntry e : reader.poll(1000, Duration.ofMillis(100))) {
-              long now = System.nanoTime();
-              if (!e.entities().isEmpty() && e.entities().get(0).typeId().equals("live")) {
-                long id = Long.parseLong(e.entities().get(0).keyAsString());
-                loggedAt[(int) (id / perTransaction)] = now;
-                seen++;
-              }
-            }
-          }
-          done.set(true);
-        }
-      });
-      tail.start();
-      long start = System.nanoTime();
       try (Connection c = connect(url)) {
-        write(c, "live", committedAt);
+        IngestRuns.live(log, log.lastIndex() + 1, "live", c, rows, perTransaction, pace);
       }
-      double writeSeconds = (System.nanoTime() - start) / 1e9;
-      tail.join(Duration.ofMinutes(10).toMillis());
-      if (!done.get()) {
-        throw new IllegalStateException("the log did not receive every transaction");
-      }
-      long end = Arrays.stream(loggedAt).max().orElseThrow();
-      double seconds = (end - start) / 1e9;
-      long[] latency = new long[transactions];
-      for (int i = 0; i < transactions; i++) {
-        latency[i] = loggedAt[i] - committedAt[i];
-      }
-      Arrays.sort(latency);
-      System.out.printf("live: writer committed %,d rows in %.2f s (%,.0f rows/s); all in the log after %.2f s ="
-          + " %,.0f rows/s end to end%n", rows, writeSeconds, rows / writeSeconds, seconds, rows / seconds);
-      System.out.printf("live: commit-to-log latency per transaction: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
-          latency[transactions / 2] / 1e6, latency[(int) (transactions * 0.99)] / 1e6, latency[transactions - 1] / 1e6);
       log.ingestables().remove("live");
     }
   }
 
-  /** Inserts the rows, {@code perTransaction} per transaction, recording when each commit returned. */
-  private void write(Connection c, String table, long[] committedAt) throws SQLException {
-    c.setAutoCommit(false);
-    StringBuilder sql = new StringBuilder("insert into ").append(table).append(" values ");
-    for (int i = 0; i < perTransaction; i++) {
-      sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, now(), ?)");
-    }
-    try (PreparedStatement s = c.prepareStatement(sql.toString())) {
-      for (int t = 0; t < rows / perTransaction; t++) {
-        int p = 1;
-        for (int i = 0; i < perTransaction; i++) {
-          long id = (long) t * perTransaction + i;
-          s.setLong(p++, id);
-          s.setString(p++, "customer " + id);
-          s.setBigDecimal(p++, java.math.BigDecimal.valueOf(id % 100_000, 2));
-          s.setString(p++, "payload of row " + id + " with some text to make it a realistic size");
-        }
-        s.execute();
-        c.commit();
-        if (committedAt != null) {
-          committedAt[t] = System.nanoTime();
-        }
-      }
-    }
-  }
-
-  private long awaitRows(CommittedLog log, String topic, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    long entries = 0;
-    long seen = 0;
-    try (LogReader reader = log.reader(1)) {
-      while (seen < rows) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          throw new IllegalStateException("only " + seen + " rows arrived within " + timeout);
-        }
-        for (LogEntry e : reader.poll(10_000, Duration.ofNanos(left))) {
-          if (e.entities().get(0).typeId().equals(topic)) {
-            if (entries == 0) {
-              firstEntryAt = System.nanoTime();
-            }
-            entries++;
-            seen += e.entities().size();
-          }
-        }
-      }
-    }
-    return entries;
-  }
-
-  /** The log the rows go into, and what closes it (with the other raft nodes when there are some). */
-  private record Target(CommittedLog log, AutoCloseable resources) implements AutoCloseable {
-    @Override
-    public void close() throws Exception {
-      resources.close();
-    }
-  }
-
-  private Target start() {
-    java.util.function.UnaryOperator<String> env = n -> n.equals("PGPASSWORD") ? password : System.getenv(n);
-    if (raft) {
-      LoopbackCluster cluster = LoopbackCluster.start(null, 3, b -> b.environment(env));
-      return new Target(cluster.leader(Duration.ofSeconds(30)), cluster);
-    }
-    CommittedLog log = Committed.builder().inMemory().environment(env).start();
-    return new Target(log, log);
+  private IngestRuns.Target start() {
+    return IngestRuns.start(raft, n -> n.equals("PGPASSWORD") ? password : System.getenv(n));
   }
 
   private String config(String id, String slot, String extra) {
