@@ -5,6 +5,9 @@
 #
 # Idempotent: it changes only what is missing or wrong, and restarts a server only when a setting
 # that needs a restart changed. Debian 12; run as root when something must change.
+#
+#   scripts/test-databases.sh                  # set up, print the exports
+#   scripts/test-databases.sh restart-mariadb  # shut MariaDB down cleanly and start it again (root)
 set -euo pipefail
 
 log() { echo "[test-databases] $*" >&2; }
@@ -154,6 +157,15 @@ CONF
   log "MariaDB ready: binlog ROW/FULL/FULL, database $TEST_DB"
 }
 
+if [ "${1:-}" = "restart-mariadb" ]; then # for the tests of a server restart (TestDatabases.restartServer)
+  need_root "restart MariaDB"
+  log "restarting MariaDB"
+  mariadb-admin --protocol=socket -uroot shutdown >&2
+  wait_for "MariaDB to stop" 60 bash -c '! pgrep -x mariadbd'
+  start_mariadb
+  exit 0
+fi
+
 ensure_postgres
 ensure_mariadb
 
@@ -163,3 +175,6 @@ echo "export COMMITTED_TEST_POSTGRES_PASSWORD='$TEST_PASSWORD'"
 echo "export COMMITTED_TEST_MARIADB_URL='jdbc:mariadb://127.0.0.1:$MY_PORT/$TEST_DB'"
 echo "export COMMITTED_TEST_MARIADB_USER='$TEST_USER'"
 echo "export COMMITTED_TEST_MARIADB_PASSWORD='$TEST_PASSWORD'"
+if [ "$(id -u)" -eq 0 ]; then
+  echo "export COMMITTED_TEST_MARIADB_RESTART='$(cd "$(dirname "$0")" && pwd)/test-databases.sh restart-mariadb'"
+fi

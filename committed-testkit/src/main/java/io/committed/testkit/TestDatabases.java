@@ -91,6 +91,30 @@ public final class TestDatabases {
       }
     }
 
+    /**
+     * Shuts the server down cleanly and starts it again, for tests of what survives a server
+     * restart; returns once it accepts connections. Runs the command in the environment variable
+     * {@code COMMITTED_TEST_<DIALECT>_RESTART} ({@code scripts/test-databases.sh} sets it for the
+     * local servers; it needs root), with {@code bash -c}.
+     *
+     * @throws AssertionError when there is no such command (a server from Testcontainers, or one of
+     *     your own: set the variable), or it fails
+     */
+    public void restartServer() throws java.io.IOException, InterruptedException {
+      String variable = "COMMITTED_TEST_" + dialect.toUpperCase(Locale.ROOT) + "_RESTART";
+      String command = System.getenv(variable);
+      if (command == null || command.isBlank()) {
+        throw new AssertionError("this test restarts the " + dialect + " server, and " + variable + " names no"
+            + " command that does: run scripts/test.sh (which sets it for the local servers), or set it yourself");
+      }
+      Process p = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true).start();
+      String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (!p.waitFor(180, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+        p.destroyForcibly();
+        throw new AssertionError("restarting the " + dialect + " server with '" + command + "' failed: " + output);
+      }
+    }
+
     /** The database's name, from the URL. */
     public String databaseName() {
       Matcher m = URL.matcher(jdbcUrl);
