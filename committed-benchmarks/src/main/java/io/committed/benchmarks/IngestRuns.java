@@ -164,8 +164,36 @@ final class IngestRuns {
         latency[transactions - 1] / 1e6);
   }
 
-  /** The value of {@code --name N} in {@code args}, or {@code fallback}. */
-  static int option(String[] args, String name, int fallback) {
+  /**
+   * A run's settings: the test server (from {@code COMMITTED_TEST_<SERVER>_URL}, {@code _USER},
+   * {@code _PASSWORD}), {@code [rows] [rowsPerTransaction]} (200,000 and 100 by default), {@code --raft}
+   * and {@code --pace N} ({@code pace} by default).
+   */
+  record Settings(String baseUrl, String user, String password, int rows, int perTransaction, boolean raft,
+      int pace) {
+
+    /** Exits with status 2 when the server's variables are not set. */
+    static Settings of(String server, String[] args, int pace) {
+      String prefix = "COMMITTED_TEST_" + server + "_";
+      String base = System.getenv(prefix + "URL");
+      if (base == null) {
+        System.err.println("set " + prefix + "URL, _USER and _PASSWORD (eval \"$(scripts/test-databases.sh)\")");
+        System.exit(2);
+      }
+      String[] numbers = positional(args);
+      return new Settings(base, System.getenv(prefix + "USER"), System.getenv().getOrDefault(prefix + "PASSWORD", ""),
+          numbers.length > 0 ? Integer.parseInt(numbers[0]) : 200_000,
+          numbers.length > 1 ? Integer.parseInt(numbers[1]) : 100, java.util.List.of(args).contains("--raft"),
+          option(args, "--pace", pace));
+    }
+
+    /** The server's URL with another database. */
+    String url(String database) {
+      return baseUrl.replaceAll("/[^/?]*(\\?|$)", "/" + database + "$1");
+    }
+  }
+
+  private static int option(String[] args, String name, int fallback) {
     for (int i = 0; i + 1 < args.length; i++) {
       if (args[i].equals(name)) {
         return Integer.parseInt(args[i + 1]);
@@ -175,7 +203,7 @@ final class IngestRuns {
   }
 
   /** The arguments that are neither flags nor their values: {@code --raft} and {@code --pace N} are left out. */
-  static String[] positional(String[] args) {
+  private static String[] positional(String[] args) {
     java.util.List<String> out = new java.util.ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--pace")) {

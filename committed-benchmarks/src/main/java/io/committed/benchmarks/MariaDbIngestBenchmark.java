@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code RaftEngineFactory.jvmFlags()}.
  */
 public final class MariaDbIngestBenchmark {
-  private final String baseUrl;
+  private final IngestRuns.Settings settings;
   private final String user;
   private final String password;
   private final int rows;
@@ -48,43 +48,31 @@ public final class MariaDbIngestBenchmark {
   private String database;
   private String url;
 
-  private MariaDbIngestBenchmark(String baseUrl, String user, String password, int rows, int perTransaction,
-      boolean raft, int pace) {
-    this.baseUrl = baseUrl;
-    this.user = user;
-    this.password = password;
-    this.rows = rows;
-    this.perTransaction = perTransaction;
-    this.raft = raft;
-    this.pace = pace;
+  private MariaDbIngestBenchmark(IngestRuns.Settings settings) {
+    this.settings = settings;
+    this.user = settings.user();
+    this.password = settings.password();
+    this.rows = settings.rows();
+    this.perTransaction = settings.perTransaction();
+    this.raft = settings.raft();
+    this.pace = settings.pace();
   }
 
   public static void main(String[] args) throws Exception {
-    String base = System.getenv("COMMITTED_TEST_MARIADB_URL");
-    if (base == null) {
-      System.err.println("set COMMITTED_TEST_MARIADB_URL, _USER and _PASSWORD (eval \"$(scripts/test-databases.sh)\")");
-      System.exit(2);
-    }
-    boolean raft = java.util.List.of(args).contains("--raft");
-    String[] numbers = IngestRuns.positional(args);
-    int rows = numbers.length > 0 ? Integer.parseInt(numbers[0]) : 200_000;
-    int per = numbers.length > 1 ? Integer.parseInt(numbers[1]) : 100;
-    new MariaDbIngestBenchmark(base, System.getenv("COMMITTED_TEST_MARIADB_USER"),
-        System.getenv("COMMITTED_TEST_MARIADB_PASSWORD"), rows, per, raft, IngestRuns.option(args, "--pace", 5000))
-        .run();
+    new MariaDbIngestBenchmark(IngestRuns.Settings.of("MARIADB", args, 5000)).run();
   }
 
   private void run() throws Exception {
     database = "bench_my_" + ProcessHandle.current().pid();
-    url = baseUrl.replaceAll("/[^/?]*(\\?|$)", "/" + database + "$1");
-    execute(baseUrl, "create database " + database);
+    url = settings.url(database);
+    execute(settings.baseUrl(), "create database " + database);
     try {
       System.out.printf("MariaDB ingest into %s: %,d rows in transactions of %d rows%n", IngestRuns.where(raft), rows,
           perTransaction);
       backlog();
       live();
     } finally {
-      execute(baseUrl, "drop database if exists " + database);
+      execute(settings.baseUrl(), "drop database if exists " + database);
     }
   }
 
@@ -123,7 +111,7 @@ public final class MariaDbIngestBenchmark {
   private void bare(String[] from) throws Exception {
     java.net.URI u = java.net.URI.create(url.substring("jdbc:".length()));
     BinaryLogClient client = new BinaryLogClient(u.getHost(), u.getPort() < 0 ? 3306 : u.getPort(), user,
-        password == null ? "" : password);
+        password);
     client.setServerId(4_000_000_000L + ProcessHandle.current().pid() % 1_000_000);
     client.setBinlogFilename(from[0]);
     client.setBinlogPosition(Long.parseLong(from[1]));
@@ -176,7 +164,7 @@ public final class MariaDbIngestBenchmark {
   }
 
   private IngestRuns.Target start() {
-    return IngestRuns.start(raft, n -> n.equals("MYSQL_PASSWORD") ? (password == null ? "" : password)
+    return IngestRuns.start(raft, n -> n.equals("MYSQL_PASSWORD") ? password
         : System.getenv(n));
   }
 

@@ -29,9 +29,7 @@ import java.time.Duration;
  * {@code RaftEngineFactory.jvmFlags()}.
  */
 public final class PostgresIngestBenchmark {
-  private static final String PASSWORD_VARIABLE = "COMMITTED_TEST_POSTGRES_PASSWORD";
-
-  private final String baseUrl;
+  private final IngestRuns.Settings settings;
   private final String user;
   private final String password;
   private final int rows;
@@ -41,36 +39,24 @@ public final class PostgresIngestBenchmark {
   private String database;
   private String url;
 
-  private PostgresIngestBenchmark(String baseUrl, String user, String password, int rows, int perTransaction,
-      boolean raft, int pace) {
-    this.raft = raft;
-    this.pace = pace;
-    this.baseUrl = baseUrl;
-    this.user = user;
-    this.password = password;
-    this.rows = rows;
-    this.perTransaction = perTransaction;
+  private PostgresIngestBenchmark(IngestRuns.Settings settings) {
+    this.settings = settings;
+    this.user = settings.user();
+    this.password = settings.password();
+    this.rows = settings.rows();
+    this.perTransaction = settings.perTransaction();
+    this.raft = settings.raft();
+    this.pace = settings.pace();
   }
 
   public static void main(String[] args) throws Exception {
-    String base = System.getenv("COMMITTED_TEST_POSTGRES_URL");
-    if (base == null) {
-      System.err.println("set COMMITTED_TEST_POSTGRES_URL, _USER and _PASSWORD (eval \"$(scripts/test-databases.sh)\")");
-      System.exit(2);
-    }
-    boolean raft = java.util.List.of(args).contains("--raft");
-    String[] numbers = IngestRuns.positional(args);
-    int rows = numbers.length > 0 ? Integer.parseInt(numbers[0]) : 200_000;
-    int per = numbers.length > 1 ? Integer.parseInt(numbers[1]) : 100;
-    PostgresIngestBenchmark b = new PostgresIngestBenchmark(base, System.getenv("COMMITTED_TEST_POSTGRES_USER"),
-        System.getenv(PASSWORD_VARIABLE), rows, per, raft, IngestRuns.option(args, "--pace", 0));
-    b.run();
+    new PostgresIngestBenchmark(IngestRuns.Settings.of("POSTGRES", args, 0)).run();
   }
 
   private void run() throws Exception {
     database = "bench_pg_" + ProcessHandle.current().pid();
-    url = baseUrl.replaceAll("/[^/?]*(\\?|$)", "/" + database + "$1");
-    execute(baseUrl, "create database " + database);
+    url = settings.url(database);
+    execute(settings.baseUrl(), "create database " + database);
     try {
       System.out.printf("PostgreSQL ingest into %s: %,d rows in transactions of %d rows%n", IngestRuns.where(raft),
           rows, perTransaction);
@@ -79,7 +65,7 @@ public final class PostgresIngestBenchmark {
     } finally {
       execute(url, "select pg_drop_replication_slot(slot_name) from pg_replication_slots where database = '"
           + database + "' and not active");
-      execute(baseUrl, "drop database if exists " + database);
+      execute(settings.baseUrl(), "drop database if exists " + database);
     }
   }
 

@@ -91,6 +91,8 @@ final class Streamer {
   private final Map<String, StaleKeys> reconciling = new HashMap<>();
   private long tombstones;
   private long lastRequestCheck;
+  private long lastBacklogCheck = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
+  private OptionalLong bytesBehind = OptionalLong.empty();
 
   Streamer(IngestContext ctx, MySqlSettings settings, Tables tables, ServerInfo server, Pipeline pipeline,
       ResumeState state, ChunkedSnapshot snapshot, Watermarks marks) {
@@ -526,10 +528,10 @@ final class Streamer {
   /**
    * Takes the snapshot requests above the one last taken, between copies: their tables (already
    * widened to whole topics when recorded) are copied again while streaming, and their topics
-   * reconciled. Checked at most twice a second.
+   * reconciled. Checked at most twice a second, between source transactions.
    */
   private void takeRequests() throws SQLException {
-    if (snapshot.active() || System.nanoTime() - lastRequestCheck < REQUEST_CHECK_NANOS) {
+    if (inTxn || snapshot.active() || System.nanoTime() - lastRequestCheck < REQUEST_CHECK_NANOS) {
       return;
     }
     lastRequestCheck = System.nanoTime();
@@ -608,7 +610,11 @@ final class Streamer {
     if (!connected) {
       return;
     }
-    OptionalLong bytes = BinlogBacklog.bytesBehind(snapshot.connection(), state.file(), state.pos());
+    if (System.nanoTime() - lastBacklogCheck >= settings.statusInterval().toNanos()) {
+      lastBacklogCheck = System.nanoTime(); // one SHOW BINARY LOGS per status interval, not per report
+      bytesBehind = BinlogBacklog.bytesBehind(snapshot.connection(), state.file(), state.pos());
+    }
+    OptionalLong bytes = bytesBehind;
     String position = "position " + state.file() + ":" + state.pos() + (state.gtids().isEmpty() ? "" : " gtid "
         + state.gtids()) + " (epoch " + state.epoch() + ")"
         + (bytes.isPresent() ? ", " + bytes.getAsLong() + " bytes of binary log behind the server" : "")
