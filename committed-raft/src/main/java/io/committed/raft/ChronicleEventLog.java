@@ -168,11 +168,18 @@ final class ChronicleEventLog implements EventLog {
         appenderThread = Thread.currentThread();
       }
       try (DocumentContext dc = appender.writingDocument()) {
-        Bytes<?> b = dc.wire().bytes();
-        b.writeLong(index);
-        b.writeLong(engineIndex);
-        b.writeInt(entry.length);
-        b.write(entry);
+        try {
+          Bytes<?> b = dc.wire().bytes();
+          b.writeLong(index);
+          b.writeLong(engineIndex);
+          b.writeInt(entry.length);
+          b.write(entry);
+        } catch (Throwable t) {
+          // a write that fails half-way (a full disk faults the memory-mapped file with an InternalError) must not
+          // leave a torn record behind: closing the context would otherwise commit what was written
+          dc.rollbackOnClose();
+          throw t;
+        }
       }
       int cycle = appender.cycle();
       Map.Entry<Long, Integer> lastCycle = cycleByFirstIndex.lastEntry();
@@ -228,7 +235,13 @@ final class ChronicleEventLog implements EventLog {
           Bytes<?> b = dc.wire().bytes();
           index = b.readLong();
           engineIndex = b.readLong();
-          entry = new byte[b.readInt()];
+          int length = b.readInt();
+          if (length < 0 || length > b.readRemaining()) {
+            throw new IllegalStateException("the event log " + dir + " holds a damaged record where entry " + expected
+                + " belongs (it declares " + length + " bytes, " + b.readRemaining() + " follow): its files are"
+                + " damaged. Stop this node, move its data directory aside and let it catch up.");
+          }
+          entry = new byte[length];
           b.read(entry);
         }
         if (index != expected) {
