@@ -12,7 +12,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,7 +63,7 @@ public final class MySqlIngestable implements Ingestable {
             streamer.startGtids())) {
           streamer.run(stream);
           return;
-        } catch (Streamer.PositionLost lost) {
+        } catch (StreamEnds.PositionLost lost) {
           state = afresh(ctx, side, server, pipeline, marks, lost);
         }
       }
@@ -102,7 +101,7 @@ public final class MySqlIngestable implements Ingestable {
    * starts, so a crash from here on resumes the copy, not the lost position.
    */
   private ResumeState afresh(IngestContext ctx, Connection side, ServerInfo server, Pipeline pipeline,
-      Watermarks marks, Streamer.PositionLost lost) throws SQLException {
+      Watermarks marks, StreamEnds.PositionLost lost) throws SQLException {
     pipeline.awaitAll(() -> { }, 1000);
     String[] current = current(side);
     String gtids = server.gtids() ? gtidsAt(side, current) : "";

@@ -11,19 +11,13 @@ import com.github.shyiko.mysql.binlog.event.RotateEventData;
 import com.github.shyiko.mysql.binlog.event.TableMapEventData;
 import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
 import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
-import com.github.shyiko.mysql.binlog.network.ServerException;
 import io.committed.api.Entity;
 import io.committed.api.Proposal;
 import io.committed.ingest.sql.internal.Pipeline;
 import io.committed.ingest.sql.internal.RowEncoder;
-import io.committed.ingest.sql.internal.SourceException;
-import io.committed.ingest.sql.internal.StaleKeys;
 import io.committed.ingest.sql.internal.TableName;
 import io.committed.spi.IngestContext;
 import io.committed.spi.IngestStatus;
-import io.committed.spi.LiveKeyScan;
-import io.committed.spi.PermanentIngestException;
-import io.committed.spi.SnapshotRequest;
 import java.io.Serializable;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -36,8 +30,6 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +43,6 @@ import org.slf4j.LoggerFactory;
 final class Streamer {
   private static final Logger LOG = LoggerFactory.getLogger(Streamer.class);
   private static final long EMPTY_COMMIT_NANOS = TimeUnit.SECONDS.toNanos(1);
-  private static final long REQUEST_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
   private final IngestContext ctx;
   private final MySqlSettings settings;
@@ -87,10 +78,7 @@ final class Streamer {
   private long truncates;
   private String lastTruncate;
   private boolean connected;
-  /** The topics being reconciled: the keys copied, or changed by the stream, since their copy began. */
-  private final Map<String, StaleKeys> reconciling = new HashMap<>();
-  private long tombstones;
-  private long lastRequestCheck;
+  private final Reconciler reconciler;
   private long lastBacklogCheck = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
   private OptionalLong bytesBehind = OptionalLong.empty();
 
@@ -107,7 +95,7 @@ final class Streamer {
     this.state = state;
     this.file = state.file();
     this.lastSequence = state.sequence();
-    state.reconcile().forEach(t -> reconciling.put(t, new StaleKeys(t, settings.batchSize())));
+    this.reconciler = new Reconciler(ctx, settings, pipeline, state);
     mariaGtids = settings.dialect() == Dialect.MARIADB ? MariaGtids.parse(state.gtids()) : MariaGtids.empty();
     mysqlGtids = settings.dialect() == Dialect.MYSQL ? MySqlGtidSet.parse(state.gtids()) : MySqlGtidSet.empty();
   }
@@ -133,7 +121,7 @@ final class Streamer {
           connected = true;
           report();
         } else if (item instanceof BinlogStream.Ended end) {
-          throw ended(end.cause());
+          throw StreamEnds.ended(end.cause(), settings, state);
         } else {
           handle((Event) item);
           if (pipeline.full()) {
@@ -154,43 +142,6 @@ final class Streamer {
             ctx.ingestableId(), skipped);
       }
     }
-  }
-
-  /** The server no longer has the position streaming was to resume from, and the config says to copy afresh. */
-  static final class PositionLost extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final transient ResumeState lost;
-
-    PositionLost(ResumeState lost, String serverMessage) {
-      super("the binary log no longer has the committed position " + lost.file() + ":" + lost.pos()
-          + (lost.gtids().isEmpty() ? "" : " (GTID " + lost.gtids() + ")") + ": " + serverMessage);
-      this.lost = lost;
-    }
-  }
-
-  private RuntimeException ended(Exception cause) {
-    if (cause instanceof ServerException se) {
-      String m = se.getMessage() == null ? "" : se.getMessage();
-      if (se.getErrorCode() == 1236) { // ER_MASTER_FATAL_ERROR_READING_BINLOG
-        if (m.toLowerCase(Locale.ROOT).contains("server_id") || m.toLowerCase(Locale.ROOT).contains("server id")) {
-          return new SourceException("the server dropped the binlog stream because another client uses server_id "
-              + settings.serverId() + " (" + m + "): set a unique [sql.mysql] server_id");
-        }
-        if (settings.onPositionLost() == io.committed.ingest.sql.internal.SourceSection.OnPositionLost.RESNAPSHOT) {
-          return new PositionLost(state, m);
-        }
-        return new SourceException("the binary log no longer has the committed position " + state.file() + ":"
-            + state.pos() + (state.gtids().isEmpty() ? "" : " (GTID " + state.gtids() + ")") + ": " + m
-            + ". Changes may be missing from the log, so ingestion stops here; remove the ingestable and define it"
-            + " again to copy the tables afresh");
-      }
-      if (se.getErrorCode() == 1227 || se.getErrorCode() == 1044 || se.getErrorCode() == 1045) {
-        return new SourceException("the server refused the binlog stream to user " + settings.address().user() + ": "
-            + m + " (it needs REPLICATION SLAVE)");
-      }
-    }
-    return new IllegalStateException("the binlog stream from " + settings.address() + " ended"
-        + (cause == null ? "" : ": " + cause.getMessage()), cause);
   }
 
   private void handle(Event event) {
@@ -308,7 +259,7 @@ final class Streamer {
     if (!inTxn) {
       begin();
     }
-    TableName truncated = truncated(sql, q.getDatabase());
+    TableName truncated = TruncateStatement.table(sql, q.getDatabase());
     if (truncated != null && settings.topicOf(truncated).isPresent()) {
       truncates++;
       lastTruncate = "TRUNCATE of " + truncated + " at " + file + ":" + h.getPosition() + " not propagated to topic '"
@@ -319,24 +270,6 @@ final class Streamer {
     encoders.clear();
     outboxes.clear();
     commit(h);
-  }
-
-  private static final Pattern TRUNCATE = Pattern.compile("(?is)^(?:/\\*.*?\\*/\\s*)*truncate\\s+(?:table\\s+)?"
-      + "(`(?:[^`]|``)+`|[^\\s.`;]+)(?:\\s*\\.\\s*(`(?:[^`]|``)+`|[^\\s.`;]+))?");
-
-  /** The table a {@code TRUNCATE} statement empties ({@code database} when it names none), else null. */
-  static TableName truncated(String sql, String database) {
-    Matcher m = TRUNCATE.matcher(sql);
-    if (!m.find()) {
-      return null;
-    }
-    return m.group(2) == null ? new TableName(database, unquoted(m.group(1)))
-        : new TableName(unquoted(m.group(1)), unquoted(m.group(2)));
-  }
-
-  private static String unquoted(String identifier) {
-    return identifier.startsWith("`") ? identifier.substring(1, identifier.length() - 1).replace("``", "`")
-        : identifier;
   }
 
   private RowEncoder<ColumnInfo> encoder(long tableId) {
@@ -392,10 +325,7 @@ final class Streamer {
 
   /** An entity of the transaction being read; a key of a topic being reconciled is one the tables have. */
   private void addRouted(Entity entity) {
-    StaleKeys keys = reconciling.get(entity.typeId());
-    if (keys != null) {
-      keys.copied(entity.key());
-    }
+    reconciler.touched(entity);
     txn.add(entity);
     txnBytes += entity.keyLength() + entity.dataLength();
   }
@@ -473,12 +403,7 @@ final class Streamer {
     } else {
       pipeline.add(sequence, txnBytes, ctx.propose(Proposal.of(entities), state.position(true)));
     }
-    for (String topic : new ArrayList<>(state.reconcile())) {
-      if (settings.topics().stream().filter(t -> t.topic().equals(topic)).flatMap(t -> t.tables().stream())
-          .allMatch(t -> state.done().contains(t.toString()))) {
-        deleteStale(topic);
-      }
-    }
+    state = reconciler.afterChunk(state);
     if (!state.snapshotting()) {
       pipeline.awaitAll(() -> { }, 1000);
       LOG.info("ingestable '{}': snapshot done, {} rows copied; streaming", ctx.ingestableId(), snapshot.copied());
@@ -486,82 +411,17 @@ final class Streamer {
     }
   }
 
-  /**
-   * The copy of {@code topic}'s tables is done: every key of the topic live in the log that the copy
-   * did not write and the stream did not change since the copy began is one the tables no longer
-   * have, and is deleted. Runs on the stream's thread, so no change of the stream comes between the
-   * scan and the deletes. The topic stays in {@link ResumeState#reconcile} until the last batch, so
-   * a run that stops before copies the topic's tables and scans again (deletes are idempotent).
-   */
-  private void deleteStale(String topic) {
-    StaleKeys keys = reconciling.remove(topic);
-    if (keys == null) {
-      keys = new StaleKeys(topic, settings.batchSize()); // unreachable: every reconciled topic has its keys
-    }
-    LiveKeyScan scan = ctx.liveKeys().orElseThrow(() -> new PermanentIngestException("ingestable '"
-        + ctx.ingestableId() + "' must delete the keys of topic '" + topic + "' its tables no longer have, and its"
-        + " context cannot list the live keys of the log"));
-    LOG.info("ingestable '{}': copy of topic '{}' done ({} keys); deleting the keys its tables no longer have",
-        ctx.ingestableId(), topic, keys.copiedCount());
-    long before = keys.stale();
-    StaleKeys k = keys;
-    scan.forEachLiveKey(topic, key -> k.live(key, batch -> {
-      tombstones += batch.size();
-      pipeline.add(0, 0, ctx.propose(new Proposal(batch), state.position(false)));
-      pipeline.awaitRoom(() -> { }, 1000);
-      if (ctx.stopRequested()) {
-        throw new Pipeline.Stopped();
-      }
-    }));
-    List<Entity> rest = keys.rest();
-    tombstones += rest.size();
-    state = state.reconciled(topic);
-    if (rest.isEmpty()) {
-      pipeline.add(0, 0, ctx.commitPosition(state.position(false)));
-    } else {
-      pipeline.add(0, 0, ctx.propose(new Proposal(rest), state.position(false)));
-    }
-    LOG.info("ingestable '{}': topic '{}' reconciled: {} keys its tables no longer have deleted", ctx.ingestableId(),
-        topic, keys.stale() - before);
-  }
-
-  /**
-   * Takes the snapshot requests above the one last taken, between copies: their tables (already
-   * widened to whole topics when recorded) are copied again while streaming, and their topics
-   * reconciled. Checked at most twice a second, between source transactions.
-   */
+  /** Takes the snapshot requests not taken yet, between source transactions. */
   private void takeRequests() throws SQLException {
-    if (inTxn || snapshot.active() || System.nanoTime() - lastRequestCheck < REQUEST_CHECK_NANOS) {
+    if (inTxn) {
       return;
     }
-    lastRequestCheck = System.nanoTime();
-    List<SnapshotRequest> open = ctx.snapshotRequests().stream().filter(r -> r.number() > state.request()).toList();
-    if (open.isEmpty()) {
-      return;
+    ResumeState taken = reconciler.take(state, snapshot);
+    if (taken != state) {
+      state = taken;
+      pendingEmpty = null; // superseded by the position just committed, which carries the same coordinates
+      report();
     }
-    java.util.Set<String> named = new java.util.HashSet<>();
-    open.forEach(r -> named.addAll(r.tables()));
-    List<TableName> again = settings.tables().stream().filter(t -> named.contains(t.toString())).toList();
-    List<String> topics = settings.topics().stream().filter(t -> t.tables().stream().anyMatch(again::contains))
-        .map(io.committed.ingest.sql.internal.TopicSpec::topic).toList();
-    long number = open.get(open.size() - 1).number();
-    if (again.size() < named.size()) {
-      LOG.warn("ingestable '{}': snapshot request {} names tables its config no longer captures; copying {}",
-          ctx.ingestableId(), number, again);
-    }
-    if (!again.isEmpty()) {
-      snapshot.ensureMarks();
-    }
-    state = state.copyAgain(again, topics, number);
-    topics.forEach(t -> reconciling.putIfAbsent(t, new StaleKeys(t, settings.batchSize())));
-    pendingEmpty = null; // superseded by this position, which carries the same coordinates
-    pipeline.add(0, 0, ctx.commitPosition(state.position(false)));
-    LOG.info("ingestable '{}': took snapshot request {}: copying {} again while streaming", ctx.ingestableId(),
-        number, again);
-    if (!again.isEmpty()) {
-      snapshot.copyAgain(again);
-    }
-    report();
   }
 
   private void commitEmpty() {
@@ -621,8 +481,7 @@ final class Streamer {
         + "; server " + server.version() + ", binlog retention "
         + server.retention() + (skipped > 0 ? "; " + skipped + " redelivered transactions skipped" : "")
         + (truncates > 0 ? "; " + truncates + " TRUNCATE statements not propagated, the last: " + lastTruncate : "")
-        + (state.request() > 0 ? "; snapshot requests taken up to " + state.request() : "")
-        + (tombstones > 0 ? "; " + tombstones + " keys deleted that the tables no longer have" : "");
+        + reconciler.detail(state);
     OptionalLong lag = lagSeconds < 0 ? OptionalLong.empty() : OptionalLong.of(lagSeconds);
     if (state.snapshotting()) {
       OptionalLong estimate = snapshot.estimate() < 0 ? OptionalLong.empty() : OptionalLong.of(snapshot.estimate());
