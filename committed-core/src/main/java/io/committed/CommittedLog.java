@@ -125,6 +125,30 @@ public interface CommittedLog extends AutoCloseable {
    */
   KeyValues kv(String type);
 
+  /**
+   * Erases the entities of {@code type} under {@code keys} from the permanent log on every node
+   * (right to be forgotten): in every entry committed so far, each upsert of one of the keys is
+   * replaced by a tombstone of its key that keeps the entry's index and its other entities; then
+   * an entry deleting the keys is appended (syncables and key-value views act on it like on any
+   * delete). The scrub is recorded ({@link #scrubs()}).
+   *
+   * <p>Returns once this node has carried it out; every other node does when it applies it, and
+   * a node that installs a snapshot taken after it does so then. Each node's replication engine
+   * drops its own copies of the old commands in the background (a raft node takes snapshots until
+   * its raft log starts after the scrub). Keys are not erased: they stay in the tombstones.
+   *
+   * @param keys 1 to 1,000 keys, as UTF-8 text
+   * @param reason recorded with the scrub (may be empty; not null)
+   * @throws io.committed.api.ProposalRejectedException when the type is not defined or reserved,
+   *     or the keys are empty or too many
+   * @throws io.committed.api.RetriableException when no leader is available; a scrub is
+   *     idempotent, so retrying is safe
+   */
+  Scrub scrub(String type, java.util.Collection<String> keys, String reason);
+
+  /** The scrubs carried out on the log, oldest first. */
+  List<Scrub> scrubs();
+
   /** This node's view of the log and its group. */
   LogStatus status();
 

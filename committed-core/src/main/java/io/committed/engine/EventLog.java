@@ -36,12 +36,41 @@ public interface EventLog extends AutoCloseable {
    */
   int read(long fromIndex, int maxEntries, Visitor visitor);
 
+  /**
+   * Carries out scrub {@code number}: {@code pass} reads the log and hands each entry to change to
+   * the rewriter it is given, in index order, with the entry's new bytes (the same entry with some
+   * entities' data erased: never longer than before). The log then records {@code number} as
+   * carried out ({@link #scrubbedThrough}). When this returns, the rewritten entries are durable and
+   * no file of the log holds their old bytes.
+   *
+   * <p>Called from the apply thread. Concurrent reads see each entry either as it was or as
+   * rewritten, never a mix.
+   *
+   * @throws IllegalArgumentException when an index is not in the log, or an entry grows
+   */
+  void scrub(long number, ScrubPass pass);
+
+  /** The number of the last scrub carried out ({@link #scrub}), 0 when none; kept with the log's files. */
+  long scrubbedThrough();
+
   /** Makes every appended entry durable (fsync for a file-backed log). */
   void flush();
 
   /** Closes the log; reads and writes after it fail. Idempotent. */
   @Override
   void close();
+
+  /** The work of a {@link #scrub}: finds the entries to change and rewrites them. */
+  @FunctionalInterface
+  interface ScrubPass {
+    void run(Rewriter rewriter);
+  }
+
+  /** Replaces one entry's bytes; see {@link #scrub}. */
+  @FunctionalInterface
+  interface Rewriter {
+    void rewrite(long index, byte[] entry);
+  }
 
   /** Receives entries from {@link #read}. */
   @FunctionalInterface

@@ -49,6 +49,15 @@ public interface LogEngine extends AutoCloseable {
    */
   CompletableFuture<Void> readBarrier();
 
+  /**
+   * Erases this node's copies of the commands up to {@code engineIndex} from the engine's own
+   * storage, as soon as it can: a scrub erased data those commands carry, and afterwards only the
+   * event log and the state may keep what they did (a replicated engine trims its raft log past
+   * them and makes its storage drop the bytes). Called on the apply thread: returns at once and
+   * works in the background. Idempotent; an engine that keeps no commands does nothing.
+   */
+  void forgetCommandsThrough(long engineIndex);
+
   /** True when this node is the leader (it is the one that runs workers). */
   boolean isLeader();
 

@@ -44,4 +44,10 @@ public interface ReplicatedStateMachine {
    * after every command of the previous leader has been applied when becoming leader.
    */
   void leadershipChanged(boolean leader);
+
+  /**
+   * A command that changes nothing when applied, which the engine may submit when it needs a
+   * newer entry in its log (to trim the log past a scrub: {@link LogEngine#forgetCommandsThrough}).
+   */
+  byte[] noOpCommand();
 }

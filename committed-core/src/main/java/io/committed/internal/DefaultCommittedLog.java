@@ -5,15 +5,18 @@ import io.committed.CommittedLog;
 import io.committed.ConfigKind;
 import io.committed.ConfigRegistry;
 import io.committed.Consumers;
-import io.committed.KeyValues;
 import io.committed.IngestControl;
+import io.committed.KeyValues;
 import io.committed.LogReader;
 import io.committed.LogStatus;
 import io.committed.NodeRole;
+import io.committed.Scrub;
 import io.committed.SyncControl;
 import io.committed.api.CommittedException;
 import io.committed.api.LogEntry;
 import io.committed.api.Proposal;
+import io.committed.api.ProposalRejectedException.Reason;
+import io.committed.api.ProposalRejectedException;
 import io.committed.engine.EngineStatus;
 import io.committed.engine.EventLog;
 import io.committed.engine.LogEngine;
@@ -25,8 +28,14 @@ import io.committed.internal.state.StateStore;
 import io.committed.internal.state.StateView;
 import io.committed.internal.sync.SyncManager;
 import io.committed.internal.sync.ThreadScheduler;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -77,7 +86,7 @@ public final class DefaultCommittedLog implements CommittedLog, IngestHost.Provi
     IngestManager ingests = new IngestManager(settings.groupId(), host, settings.ingest());
     this.kv = new KeyValueViews(settings.groupId(), state, entries, engine, types::keyValueTypes,
         settings.operationTimeout());
-    this.workers = new Workers(settings, signal, syncs, ingests, kv);
+    this.workers = new Workers(settings, signal, syncs, ingests, kv, engine);
     this.machine = new StateMachine(store, events, workers);
     ConfigValidator validator = new ConfigValidator(state, configs, settings.sync(), types);
     for (ConfigKind k : ConfigKind.values()) {
@@ -173,6 +182,43 @@ public final class DefaultCommittedLog implements CommittedLog, IngestHost.Provi
   @Override
   public ClusterControl cluster() {
     return cluster;
+  }
+
+  @Override
+  public Scrub scrub(String type, Collection<String> keys, String reason) {
+    checkOpen();
+    if (type == null || keys == null || reason == null) {
+      throw new IllegalArgumentException("a scrub needs a type, keys and a reason (which may be empty)");
+    }
+    LinkedHashSet<String> distinct = new LinkedHashSet<>();
+    for (String k : keys) {
+      if (k == null) {
+        throw new ProposalRejectedException(
+            Reason.INVALID_ENTITY, "a scrub's keys must not be null");
+      }
+      distinct.add(k);
+    }
+    if (distinct.isEmpty() || distinct.size() > Command.Scrub.MAX_KEYS) {
+      throw new ProposalRejectedException(
+          Reason.INVALID_ENTITY, "a scrub names 1 to "
+          + Command.Scrub.MAX_KEYS + " keys, not " + distinct.size());
+    }
+    List<byte[]> bytes = new ArrayList<>(distinct.size());
+    distinct.forEach(k -> bytes.add(k.getBytes(StandardCharsets.UTF_8)));
+    long micros = ChronoUnit.MICROS.between(Instant.EPOCH, settings.clock().instant());
+    long index = await(new Command.Scrub(type, bytes, micros, reason));
+    for (Scrub s : state.scrubs()) {
+      if (s.index() == index) {
+        return s;
+      }
+    }
+    throw new IllegalStateException("scrub appended entry " + index + " but is not recorded");
+  }
+
+  @Override
+  public List<Scrub> scrubs() {
+    lifecycle.checkReadable();
+    return state.scrubs();
   }
 
   @Override

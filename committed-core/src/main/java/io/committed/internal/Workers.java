@@ -23,8 +23,11 @@ final class Workers implements StateMachine.Listener {
   private final SyncManager syncs;
   private final IngestManager ingests;
   private final KeyValueViews kv;
+  private final io.committed.engine.LogEngine engine;
 
-  Workers(LogSettings settings, HeadSignal signal, SyncManager syncs, IngestManager ingests, KeyValueViews kv) {
+  Workers(LogSettings settings, HeadSignal signal, SyncManager syncs, IngestManager ingests, KeyValueViews kv,
+      io.committed.engine.LogEngine engine) {
+    this.engine = engine;
     this.settings = settings;
     this.signal = signal;
     this.syncs = syncs;
@@ -92,6 +95,11 @@ final class Workers implements StateMachine.Listener {
     settings.observer().leadershipChanged(leader);
     syncs.leadershipChanged(leader);
     ingests.leadershipChanged(leader);
+  }
+
+  @Override
+  public void scrubbed(long engineIndex) {
+    engine.forgetCommandsThrough(engineIndex);
   }
 
   @Override

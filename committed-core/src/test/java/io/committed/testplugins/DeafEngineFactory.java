@@ -54,6 +54,11 @@ public final class DeafEngineFactory implements LogEngineFactory {
       }
 
       @Override
+      public void forgetCommandsThrough(long engineIndex) {
+        inner.forgetCommandsThrough(engineIndex);
+      }
+
+      @Override
       public boolean isLeader() {
         return inner.isLeader();
       }

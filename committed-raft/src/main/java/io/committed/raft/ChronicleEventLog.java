@@ -47,6 +47,18 @@ final class ChronicleEventLog implements EventLog {
   private static final int MAX_IDLE_TAILERS = 16;
   /** Fault injection for crash tests in this package: runs after each append, on the appending thread. */
   static volatile java.util.function.LongConsumer afterAppend;
+  /**
+   * Held by a read while it reads records, and exclusively while a scrub rewrites one: a reader
+   * never sees a record half rewritten.
+   */
+  private final java.util.concurrent.locks.ReentrantReadWriteLock rewriting =
+      new java.util.concurrent.locks.ReentrantReadWriteLock();
+  /** Held for a whole scrub; whoever copies the log's entries elsewhere (snapshot segments) holds it too. */
+  private final ReentrantLock scrubLock = new ReentrantLock();
+  /** Told, under {@link #scrubLock}, the first entry a scrub rewrote, before the scrub is recorded as done. */
+  private volatile java.util.function.LongConsumer scrubbedFrom = from -> {};
+  private final Path scrubbedFile;
+  private volatile long scrubbed;
   private ExcerptAppender appender;
   private Thread appenderThread;
   private volatile long last;
@@ -65,11 +77,25 @@ final class ChronicleEventLog implements EventLog {
       throw damaged(dir.resolve("metadata.cq4t") + " or another file of " + dir, e);
     }
     this.rollCycle = queue.rollCycle();
+    this.scrubbedFile = dir.resolve("scrubbed");
     try {
+      scrubbed = readScrubbed();
       loadCycles();
     } catch (Exception e) {
       queue.close();
       throw e;
+    }
+  }
+
+  private long readScrubbed() {
+    if (!Files.exists(scrubbedFile)) {
+      return 0;
+    }
+    try {
+      return Long.parseLong(Files.readString(scrubbedFile, java.nio.charset.StandardCharsets.US_ASCII).trim());
+    } catch (IOException | NumberFormatException e) {
+      throw new io.committed.api.CommittedException("cannot read " + scrubbedFile + ", the number of the last scrub"
+          + " this event log carried out: " + e, e);
     }
   }
 
@@ -220,6 +246,7 @@ final class ChronicleEventLog implements EventLog {
     int n = 0;
     ExcerptTailer tailer = borrowTailer();
     boolean healthy = false;
+    rewriting.readLock().lock();
     try {
       if (!tailer.moveToIndex(start)) {
         throw new IllegalStateException("the event log " + dir + " cannot find entry " + fromIndex);
@@ -253,9 +280,110 @@ final class ChronicleEventLog implements EventLog {
       }
       healthy = true;
     } finally {
+      rewriting.readLock().unlock();
       returnTailer(tailer, healthy);
     }
     return n;
+  }
+
+  /** Sets what a scrub tells about the first entry it rewrote (see {@link #scrubLock()}). */
+  void onScrubbed(java.util.function.LongConsumer from) {
+    this.scrubbedFrom = from;
+  }
+
+  /** The lock a scrub holds throughout; holding it keeps entries from being rewritten meanwhile. */
+  ReentrantLock scrubLock() {
+    return scrubLock;
+  }
+
+  @Override
+  public void scrub(long number, ScrubPass pass) {
+    checkOpen();
+    scrubLock.lock();
+    try {
+      long[] first = {Long.MAX_VALUE};
+      pass.run((index, entry) -> {
+        rewrite(index, entry);
+        first[0] = Math.min(first[0], index);
+      });
+      if (first[0] != Long.MAX_VALUE) {
+        flush();
+        scrubbedFrom.accept(first[0]);
+      }
+      writeScrubbed(number);
+    } finally {
+      scrubLock.unlock();
+    }
+  }
+
+  @Override
+  public long scrubbedThrough() {
+    return scrubbed;
+  }
+
+  private void writeScrubbed(long number) {
+    Path tmp = dir.resolve("scrubbed.tmp");
+    try {
+      Files.writeString(tmp, Long.toString(number), java.nio.charset.StandardCharsets.US_ASCII);
+      EventSegments.force(tmp);
+      Files.move(tmp, scrubbedFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+        d.force(true); // the rename
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot record in " + scrubbedFile + " that scrub " + number + " is done", e);
+    }
+    scrubbed = number;
+  }
+
+  /**
+   * Overwrites entry {@code index}'s record where it lies in its file: the new length and bytes,
+   * then zeros over what is left of the old bytes. The record keeps its size in the queue.
+   */
+  private void rewrite(long index, byte[] entry) {
+    if (index < 1 || index > last) {
+      throw new IllegalArgumentException("no entry " + index + " to scrub (the event log ends at " + last + ")");
+    }
+    long start;
+    writeLock.lock();
+    try {
+      Map.Entry<Long, Integer> c = cycleByFirstIndex.floorEntry(index);
+      start = rollCycle.toIndex(c.getValue(), index - c.getKey());
+    } finally {
+      writeLock.unlock();
+    }
+    ExcerptTailer tailer = borrowTailer();
+    boolean healthy = false;
+    rewriting.writeLock().lock();
+    try {
+      if (!tailer.moveToIndex(start)) {
+        throw new IllegalStateException("the event log " + dir + " cannot find entry " + index);
+      }
+      try (DocumentContext dc = tailer.readingDocument()) {
+        Bytes<?> b = dc.wire().bytes();
+        long at = b.readPosition();
+        if (!dc.isPresent() || b.readLong(at) != index) {
+          throw new IllegalStateException("the event log " + dir + " does not hold entry " + index + " where it"
+              + " belongs: its files are damaged");
+        }
+        int old = b.readInt(at + 16);
+        if (entry.length > old) {
+          throw new IllegalArgumentException("a scrub may not make entry " + index + " longer (" + old + " to "
+              + entry.length + " bytes)");
+        }
+        long body = at + 20;
+        b.write(body, entry, 0, entry.length);
+        for (long p = body + entry.length; p < body + old; p++) {
+          b.writeByte(p, (byte) 0);
+        }
+        b.writeInt(at + 16, entry.length);
+      }
+      healthy = true;
+    } finally {
+      rewriting.writeLock().unlock();
+      returnTailer(tailer, healthy);
+    }
   }
 
   private ExcerptTailer borrowTailer() {

@@ -107,6 +107,20 @@ final class EventSegments {
     return out;
   }
 
+  /**
+   * Deletes the full segments holding entry {@code index} or later (a scrub rewrote it): the next
+   * snapshot cuts them again from the event log. Snapshots that link them keep their copies until
+   * JRaft deletes those snapshots.
+   */
+  void dropFrom(long index) throws IOException {
+    for (Segment s : list(dir)) {
+      if (s.last() >= index) {
+        Files.deleteIfExists(dir.resolve(s.file().getFileName() + ".crc")); // first: a segment without it is cut again
+        Files.delete(s.file());
+      }
+    }
+  }
+
   /** Writes one segment's records to a temporary file, checksumming them. */
   private static final class SegmentWriter {
     private final Path tmp;

@@ -67,6 +67,8 @@ final class RaftEngine implements LogEngine, ClusterEngine {
   private final ConnectionMender mender;
   private final AppliedWaiters applied = new AppliedWaiters(System::nanoTime);
   private final SnapshotStore snapshots;
+  private final ErasableLogStorage.Factory storages = new ErasableLogStorage.Factory();
+  private final RaftLogEraser eraser;
   private final Forwarder forwarder;
   private final ProposalDispatcher dispatcher;
   private final RaftStateMachine fsm;
@@ -114,6 +116,8 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     this.dispatcher = new ProposalDispatcher(context, forwarder::forward, RETRY_MILLIS);
     this.fsm = new RaftStateMachine(context, applied, snapshots, dispatcher::leaderKnown);
     this.view = new GroupView(context, fsm);
+    this.eraser = new RaftLogEraser(config.nodeId(), () -> node, storages::storage, this::submit, fsm::noOpCommand,
+        "committed-raft-erase-" + name);
   }
 
   // ---- lifecycle ----
@@ -235,6 +239,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     options.setElectionTimeoutMs(settings.electionTimeoutMs());
     options.setSnapshotIntervalSecs(settings.snapshotIntervalSeconds());
     options.setFilterBeforeCopyRemote(true); // segments the follower has are not copied again
+    options.setServiceFactory(storages); // a raft log whose trimmed bytes a scrub can make RocksDB drop
     options.setSharedTimerPool(false);
     options.getRaftOptions().setSync(true);
     options.getRaftOptions().setSyncMeta(true);
@@ -293,6 +298,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
   }
 
   private void abortStart() {
+    eraser.close();
     mender.close();
     timer.shutdownNow();
     snapshots.abort();
@@ -338,6 +344,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
       handOverLeadership(n);
     }
     dispatcher.close();
+    eraser.close();
     forwarder.failUnanswered();
     if (cluster != null) {
       cluster.close();
@@ -394,6 +401,16 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     PendingCommand p = new PendingCommand(command, context.leaderWaitDeadline(), false);
     dispatcher.submit(p);
     return p.future.thenApply(PendingCommand.Applied::result);
+  }
+
+  @Override
+  public void forgetCommandsThrough(long engineIndex) {
+    eraser.eraseThrough(RaftEntries.raftIndex(engineIndex));
+  }
+
+  /** Whether every erase of the raft log asked for is done (for tests). */
+  boolean raftLogErased() {
+    return eraser.done();
   }
 
   @Override

@@ -59,6 +59,11 @@ final class RaftEntries {
     return (raftIndex << POSITION_BITS) | position;
   }
 
+  /** The raft index of the entry that holds engine index {@code engineIndex}. */
+  static long raftIndex(long engineIndex) {
+    return engineIndex >>> POSITION_BITS;
+  }
+
   /** The highest engine index raft entry {@code raftIndex} can hold: applied once the entry is. */
   static long lastEngineIndex(long raftIndex) {
     return (raftIndex << POSITION_BITS) | MAX_COMMANDS;

@@ -81,6 +81,11 @@ final class RaftStateMachine extends StateMachineAdapter {
     }
   }
 
+  /** The state machine's command that changes nothing. */
+  byte[] noOpCommand() {
+    return stateMachine.noOpCommand();
+  }
+
   @Override
   public void onSnapshotSave(SnapshotWriter writer, Closure done) {
     snapshots.save(stateMachine, writer, done);

@@ -40,6 +40,14 @@ final class SnapshotStore implements AutoCloseable {
     this.dataDir = dataDir;
     this.nodeId = nodeId;
     this.writer = Executors.newSingleThreadExecutor(DaemonThreads.named(threadName));
+    events.onScrubbed(from -> {
+      try {
+        segments.dropFrom(from);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException("cannot delete the event log's segments from entry " + from
+            + " that a scrub rewrote", e);
+      }
+    });
   }
 
   /** JRaft's {@code onSnapshotSave}, on the apply thread: takes the state now, writes the files later, then runs {@code done}. */
@@ -59,7 +67,14 @@ final class SnapshotStore implements AutoCloseable {
       try {
         events.flush(); // the snapshot claims these events: they must be on disk first
         Path dir = Path.of(out.getPath());
-        for (EventSegments.Segment s : segments.export(events, lastIndex, dir)) {
+        java.util.List<EventSegments.Segment> exported;
+        events.scrubLock().lock(); // a scrub must not rewrite entries while they are cut into segments
+        try {
+          exported = segments.export(events, lastIndex, dir);
+        } finally {
+          events.scrubLock().unlock();
+        }
+        for (EventSegments.Segment s : exported) {
           out.addFile(s.file().getFileName().toString(), DataFiles.meta(s.checksum(), Files.size(s.file())));
         }
         Path stateFile = dir.resolve(STATE_FILE);

@@ -111,4 +111,55 @@ class ChronicleEventLogTest {
       assertThat(errors).isEmpty();
     }
   }
+
+  private static boolean anyFileContains(Path root, byte[] needle) throws java.io.IOException {
+    return !ScrubRaftIT.filesHolding(root, new String(needle, StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  @Test
+  void aScrubRewritesEntriesInTheirFilesAndLeavesNoOldByteBehind() throws Exception {
+    byte[] secret = "secret-of-entry-700".getBytes(StandardCharsets.UTF_8);
+    long[] told = {0};
+    try (ChronicleEventLog log = new ChronicleEventLog(dir)) {
+      for (long i = 1; i <= 1000; i++) {
+        log.append(i, i * 10, i == 700 || i == 900 ? ("{" + "secret-of-entry-700" + "}").getBytes(StandardCharsets.UTF_8)
+            : body(i));
+      }
+      log.flush();
+      assertThat(anyFileContains(dir, secret)).isTrue(); // the check below can fail
+      log.onScrubbed(from -> told[0] = from);
+
+      log.scrub(1, rewriter -> {
+        rewriter.rewrite(700, "{}".getBytes(StandardCharsets.UTF_8));
+        rewriter.rewrite(900, new byte[0]);
+      });
+
+      assertThat(told[0]).isEqualTo(700);
+      assertThat(log.scrubbedThrough()).isEqualTo(1);
+      assertThat(anyFileContains(dir, secret)).isFalse();
+      List<byte[]> read = new ArrayList<>();
+      log.read(699, 3, (i, e, b) -> {
+        assertThat(e).isEqualTo(i * 10);
+        read.add(b);
+      });
+      assertThat(read.get(0)).isEqualTo(body(699));
+      assertThat(new String(read.get(1), StandardCharsets.UTF_8)).isEqualTo("{}");
+      assertThat(read.get(2)).isEqualTo(body(701));
+      assertThatThrownBy(() -> log.scrub(2, rewriter -> rewriter.rewrite(5, new byte[500])))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("longer");
+      assertThatThrownBy(() -> log.scrub(2, rewriter -> rewriter.rewrite(1001, new byte[0])))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no entry 1001");
+      log.append(1001, 10010, body(1001));
+    }
+    try (ChronicleEventLog log = new ChronicleEventLog(dir)) {
+      assertThat(log.scrubbedThrough()).isEqualTo(1);
+      assertThat(log.lastIndex()).isEqualTo(1001);
+      List<byte[]> read = new ArrayList<>();
+      log.read(899, 3, (i, e, b) -> read.add(b));
+      assertThat(read.get(0)).isEqualTo(body(899));
+      assertThat(read.get(1)).isEmpty();
+      assertThat(read.get(2)).isEqualTo(body(901));
+      assertThat(anyFileContains(dir, secret)).isFalse();
+    }
+  }
 }

@@ -62,6 +62,11 @@ class RaftStateMachineTest {
       public void leadershipChanged(boolean leader) {
         leadership.add(leader);
       }
+
+      @Override
+      public byte[] noOpCommand() {
+        throw new UnsupportedOperationException();
+      }
     }, new Configuration(List.of(SELF)));
   }
 

@@ -263,6 +263,38 @@ class ApiIT {
   }
 
   @Test
+  void aScrubErasesAKeysDataFromEarlierEntriesAndIsListedAndBadOnesAreRefused() {
+    api.postToml("/v1/type/person", "[type]\nname = \"person\"\n").expect(200);
+    long first = api.postJson("/v1/proposal", """
+        {"entities":[
+          {"typeId":"person","key":"p-1","data":{"email":"ada@example.org"}},
+          {"typeId":"person","key":"p-2","data":{"email":"grace@example.org"}}
+        ]}""").expect(200).json().get("index").asLong();
+
+    JsonNode scrub = api.postJson("/v1/scrub", "{\"type\":\"person\",\"keys\":[\"p-1\"],\"reason\":\"ticket 7\"}")
+        .expect(200).json();
+
+    assertThat(scrub.get("type").asText()).isEqualTo("person");
+    assertThat(scrub.get("keys").get(0).asText()).isEqualTo("p-1");
+    assertThat(scrub.get("reason").asText()).isEqualTo("ticket 7");
+    long index = scrub.get("index").asLong();
+    assertThat(index).isGreaterThan(first);
+    String read = api.get("/v1/proposal?type=person&from=" + first).expect(200).text();
+    assertThat(read).doesNotContain("ada@example.org").contains("grace@example.org")
+        .contains("{\"typeId\":\"person\",\"key\":\"p-1\",\"delete\":true}");
+    JsonNode listed = api.get("/v1/scrub").expect(200).json();
+    assertThat(listed.get(listed.size() - 1).get("index").asLong()).isEqualTo(index);
+    assertThat(listed.get(listed.size() - 1).get("number").asLong()).isEqualTo(scrub.get("number").asLong());
+
+    api.postJson("/v1/scrub", "{\"type\":\"nobody\",\"keys\":[\"1\"]}").expectError(400, "type_not_found");
+    api.postJson("/v1/scrub", "{\"type\":\"person\",\"keys\":[]}").expectError(400, "invalid_request");
+    api.postJson("/v1/scrub", "{\"type\":\"person\",\"keys\":[1]}").expectError(400, "invalid_request");
+    api.postJson("/v1/scrub", "{\"type\":\"person\",\"keys\":[\"1\"],\"why\":\"x\"}")
+        .expectError(400, "invalid_request");
+    api.post("/v1/scrub").expectError(400, "invalid_request");
+  }
+
+  @Test
   void operationalRoutesAnswer() {
     assertThat(api.get("/health").expect(200).json().get("status").asText()).isEqualTo("ok");
     JsonNode ready = api.get("/ready").expect(200).json();

@@ -6,6 +6,7 @@ import io.committed.api.Proposal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,11 +17,17 @@ import java.util.function.ToIntFunction;
  *
  * <pre>
  * body    := format:u8(=1) timestampMicros:varlong count:varint entity*
- * entity  := flags:u8(bit0=delete) typeId:string typeVersion:varint key:bytes [data:bytes unless delete]
+ * entity  := flags:u8(bit0=delete, bit1=scrubbed) typeId:string typeVersion:varint key:bytes [data:bytes unless delete]
  * </pre>
+ *
+ * <p>A scrubbed entity is an upsert whose data a scrub erased: it keeps its type, version and key,
+ * has no data, and carries both flags, so it reads as a tombstone (also to readers that predate
+ * the scrubbed flag).
  */
 public final class EntryCodec {
   public static final int FORMAT = 1;
+  private static final int DELETE = 1;
+  private static final int SCRUBBED = 2;
 
   private EntryCodec() {}
 
@@ -64,7 +71,7 @@ public final class EntryCodec {
   public static void encode(BytesWriter out, long timestampMicros, Proposal proposal, ToIntFunction<String> typeVersion) {
     out.u8(FORMAT).varLong(timestampMicros).varInt(proposal.entities().size());
     for (Entity e : proposal.entities()) {
-      out.u8(e.delete() ? 1 : 0).string(e.typeId()).varInt(typeVersion.applyAsInt(e.typeId()));
+      out.u8(e.delete() ? DELETE : 0).string(e.typeId()).varInt(typeVersion.applyAsInt(e.typeId()));
       out.bytes(e.key());
       if (!e.delete()) {
         out.bytes(e.data());
@@ -91,7 +98,7 @@ public final class EntryCodec {
       String type = in.string();
       int version = in.varInt();
       byte[] key = in.bytes();
-      boolean delete = (flags & 1) != 0;
+      boolean delete = (flags & DELETE) != 0;
       entities.add(delete ? Entity.delete(type, key) : Entity.upsert(type, key, in.bytes()));
       if (version > 0) {
         versions.put(type, version);
@@ -99,6 +106,75 @@ public final class EntryCodec {
     }
     in.expectEnd("entry " + index);
     return new LogEntry(index, fromMicros(micros), new Proposal(entities), versions);
+  }
+
+  /**
+   * The body with every upsert of {@code typeId} whose key is in {@code keys} replaced by a
+   * scrubbed entity (see the class comment); the other entities and the timestamp are unchanged
+   * byte for byte. Never longer than {@code body}.
+   *
+   * @param keys the keys to erase, each wrapped whole ({@link java.nio.ByteBuffer#wrap(byte[])})
+   * @return the new body, or null when {@code body} holds no such upsert
+   */
+  public static byte[] scrub(byte[] body, String typeId, java.util.Set<java.nio.ByteBuffer> keys) {
+    byte[] type = typeId.getBytes(java.nio.charset.StandardCharsets.US_ASCII); // type ids are ASCII
+    BytesReader in = new BytesReader(body);
+    in.u8();
+    in.varLong();
+    int count = in.varInt();
+    BytesWriter out = null;
+    int copied = 0; // body[0, copied) is in out already, or would be
+    for (int i = 0; i < count; i++) {
+      int start = in.position();
+      int flags = in.u8();
+      int typeLength = in.varInt();
+      int typeAt = in.position();
+      in.skip(typeLength);
+      boolean sameType = Arrays.equals(body, typeAt, typeAt + typeLength, type, 0, type.length);
+      in.varInt();
+      int keyLength = in.varInt();
+      int keyAt = in.position();
+      in.skip(keyLength);
+      int keyEnd = in.position();
+      if ((flags & DELETE) != 0) {
+        continue;
+      }
+      in.skip(in.varInt());
+      if (sameType && keys.contains(java.nio.ByteBuffer.wrap(body, keyAt, keyLength))) {
+        if (out == null) {
+          out = new BytesWriter(body.length);
+        }
+        out.raw(body, copied, start - copied);
+        out.u8(DELETE | SCRUBBED).raw(body, start + 1, keyEnd - start - 1);
+        copied = in.position();
+      }
+    }
+    if (out == null) {
+      return null;
+    }
+    out.raw(body, copied, body.length - copied);
+    return out.toByteArray();
+  }
+
+  /** How many scrubbed entities a body holds. */
+  public static int scrubbedEntities(byte[] body) {
+    BytesReader in = new BytesReader(body);
+    in.u8();
+    in.varLong();
+    int count = in.varInt();
+    int scrubbed = 0;
+    for (int i = 0; i < count; i++) {
+      int flags = in.u8();
+      in.skip(in.varInt());
+      in.varInt();
+      in.skip(in.varInt());
+      if ((flags & DELETE) == 0) {
+        in.skip(in.varInt());
+      } else if ((flags & SCRUBBED) != 0) {
+        scrubbed++;
+      }
+    }
+    return scrubbed;
   }
 
   /** The type ids of a body, in order of first appearance, without decoding keys and data. */
@@ -109,7 +185,7 @@ public final class EntryCodec {
     int count = in.varInt();
     List<String> types = new ArrayList<>(2);
     for (int i = 0; i < count; i++) {
-      boolean delete = (in.u8() & 1) != 0;
+      boolean delete = (in.u8() & DELETE) != 0;
       String type = in.string();
       if (!types.contains(type)) {
         types.add(type);

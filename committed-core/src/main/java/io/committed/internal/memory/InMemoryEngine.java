@@ -85,6 +85,11 @@ public final class InMemoryEngine implements LogEngine {
         : CompletableFuture.completedFuture(null);
   }
 
+  @Override
+  public void forgetCommandsThrough(long engineIndex) {
+    // applied commands are not kept
+  }
+
   private void applyLoop() {
     stateMachine.leadershipChanged(true);
     List<Pending> batch = new ArrayList<>(APPLY_BATCH);

@@ -14,6 +14,7 @@ public final class MemoryEventLog implements EventLog {
 
   private volatile Chunk[] chunks = new Chunk[16];
   private volatile long last;
+  private volatile long scrubbed;
   private volatile boolean closed;
 
   private static final class Chunk {
@@ -81,6 +82,26 @@ public final class MemoryEventLog implements EventLog {
       throw new IllegalArgumentException("no entry " + index);
     }
     return out[0];
+  }
+
+  @Override
+  public void scrub(long number, ScrubPass pass) {
+    pass.run((index, entry) -> {
+      check(index);
+      long i = index - 1;
+      Chunk c = chunks[(int) (i >>> CHUNK_BITS)];
+      int o = (int) (i & (CHUNK - 1));
+      if (entry.length > c.entries[o].length) {
+        throw new IllegalArgumentException("a scrub may not make entry " + index + " longer");
+      }
+      c.entries[o] = entry; // one reference store: a reader sees the old array or the new one
+    });
+    scrubbed = number;
+  }
+
+  @Override
+  public long scrubbedThrough() {
+    return scrubbed;
   }
 
   @Override

@@ -46,6 +46,8 @@ public sealed interface Command {
     R removeConsumer(RemoveConsumer c);
 
     R requestIngestSnapshot(RequestIngestSnapshot c);
+
+    R scrub(Scrub c);
   }
 
   /**
@@ -224,6 +226,26 @@ public sealed interface Command {
     @Override
     public <R> R accept(Visitor<R> visitor) {
       return visitor.requestIngestSnapshot(this);
+    }
+  }
+
+  /**
+   * Erases the data of every entity of {@code typeId} under one of {@code keys} from the entries
+   * committed so far (each becomes a tombstone that keeps its key; see {@link
+   * io.committed.internal.codec.EntryCodec#scrub}) and appends an entry deleting those keys, whose
+   * index is the applied result's value. {@code reason} is recorded with the scrub.
+   */
+  record Scrub(String typeId, java.util.List<byte[]> keys, long timestampMicros, String reason) implements Command {
+    /** The most keys one scrub names. */
+    public static final int MAX_KEYS = 1_000;
+
+    public Scrub {
+      keys = java.util.List.copyOf(keys);
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.scrub(this);
     }
   }
 }

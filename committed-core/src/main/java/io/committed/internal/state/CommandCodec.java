@@ -27,6 +27,7 @@ public final class CommandCodec {
   private static final int ACK_CONSUMER = 14;
   private static final int REMOVE_CONSUMER = 15;
   private static final int REQUEST_INGEST_SNAPSHOT = 16;
+  private static final int SCRUB = 17;
 
   // Wire codes of enums: the position in these arrays, independent of declaration order.
   private static final ConfigKind[] KINDS = {
@@ -130,6 +131,13 @@ public final class CommandCodec {
       r.tables().forEach(out::string);
       return out.varLong(r.timestampMicros());
     }
+
+    @Override
+    public BytesWriter scrub(Command.Scrub c) {
+      out.u8(SCRUB).string(c.typeId()).varInt(c.keys().size());
+      c.keys().forEach(out::bytes);
+      return out.varLong(c.timestampMicros()).string(c.reason());
+    }
   }
 
   public static Command decode(byte[] bytes) {
@@ -159,6 +167,7 @@ public final class CommandCodec {
       case ACK_CONSUMER -> new Command.AckConsumer(in.string(), in.varLong());
       case REMOVE_CONSUMER -> new Command.RemoveConsumer(in.string());
       case REQUEST_INGEST_SNAPSHOT -> new Command.RequestIngestSnapshot(in.string(), readStrings(in), in.varLong());
+      case SCRUB -> new Command.Scrub(in.string(), readByteArrays(in), in.varLong(), in.string());
       default -> throw new CorruptDataException("unknown command tag " + tag);
     };
     in.expectEnd("command " + tag);
@@ -170,6 +179,18 @@ public final class CommandCodec {
     java.util.List<String> out = new java.util.ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       out.add(in.string());
+    }
+    return out;
+  }
+
+  static java.util.List<byte[]> readByteArrays(BytesReader in) {
+    int n = in.varInt();
+    if (n > in.remaining()) {
+      throw new CorruptDataException("a list claims " + n + " byte strings in " + in.remaining() + " bytes");
+    }
+    java.util.List<byte[]> out = new java.util.ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(in.bytes());
     }
     return out;
   }

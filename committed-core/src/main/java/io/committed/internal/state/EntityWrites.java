@@ -93,7 +93,7 @@ final class EntityWrites {
    * Appends entry {@code lastIndex + 1}, unless the event log already has it: after a restart the
    * engine re-applies commands whose events were written before the crash.
    */
-  private long append(LogState state, long engineIndex, byte[] body) {
+  long append(LogState state, long engineIndex, byte[] body) {
     long index = state.lastIndex + 1;
     long logged = events.lastIndex();
     if (logged >= index) {

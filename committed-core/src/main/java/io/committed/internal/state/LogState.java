@@ -23,6 +23,8 @@ final class LogState {
   private static final int CONSUMERS_SECTION = 1;
   /** Tag of the optional snapshot requests section, after the consumers' when both are there. */
   private static final int SNAPSHOT_REQUESTS_SECTION = 2;
+  /** Tag of the optional scrubs section, last. */
+  private static final int SCRUBS_SECTION = 3;
 
   long lastIndex;
   long lastEngineIndex;
@@ -43,6 +45,12 @@ final class LogState {
    * like the consumers, only when there is one.
    */
   final TreeMap<String, List<SnapshotRequestRecord>> snapshotRequests = new TreeMap<>();
+  /**
+   * Every scrub carried out, oldest first (number {@code i + 1} at {@code i}): a node whose event
+   * log missed some (it installed a snapshot taken after them) carries them out on restore.
+   * Written as an optional trailing section, only when there is one.
+   */
+  final List<ScrubRecord> scrubs = new ArrayList<>();
 
   LogState() {
     for (ConfigKind k : ConfigKind.values()) {
@@ -84,6 +92,13 @@ final class LogState {
 
   /** A request that an ingestable copy {@code tables} again; numbered per ingestable from 1. */
   record SnapshotRequestRecord(long number, List<String> tables, long timestampMicros) {}
+
+  /**
+   * A scrub: its number, what it erased, the entry it appended (the deletes of its keys), the
+   * engine index of its command, when it was asked for and why.
+   */
+  record ScrubRecord(long number, String typeId, List<byte[]> keys, long index, long engineIndex,
+      long timestampMicros, String reason) {}
 
   record DeadLetterRecord(long index, long timestampMicros, String message, boolean acknowledged) {}
 
@@ -144,6 +159,14 @@ final class LogState {
           r.tables().forEach(out::string);
           out.varLong(r.timestampMicros());
         });
+      });
+    }
+    if (!scrubs.isEmpty()) {
+      out.u8(SCRUBS_SECTION).varInt(scrubs.size());
+      scrubs.forEach(r -> {
+        out.varLong(r.number()).string(r.typeId()).varInt(r.keys().size());
+        r.keys().forEach(out::bytes);
+        out.varLong(r.index()).varLong(r.engineIndex()).varLong(r.timestampMicros()).string(r.reason());
       });
     }
   }
@@ -242,6 +265,12 @@ final class LogState {
             requests.add(new SnapshotRequestRecord(in.varLong(), CommandCodec.readStrings(in), in.varLong()));
           }
           s.snapshotRequests.put(id, requests);
+        }
+      } else if (section == SCRUBS_SECTION) {
+        int n = in.varInt();
+        for (int i = 0; i < n; i++) {
+          s.scrubs.add(new ScrubRecord(in.varLong(), in.string(), CommandCodec.readByteArrays(in), in.varLong(),
+              in.varLong(), in.varLong(), in.string()));
         }
       } else {
         throw new CorruptDataException("unknown state snapshot section " + section);

@@ -36,6 +36,12 @@ public final class StateMachine implements ReplicatedStateMachine {
 
     default void leadershipChanged(boolean leader) {}
 
+    /**
+     * A scrub was applied (or carried out on restore): the engine's own copies of the commands up
+     * to {@code engineIndex} hold data it erased.
+     */
+    default void scrubbed(long engineIndex) {}
+
     /** The whole state was replaced by a snapshot. */
     default void restored() {}
   }
@@ -48,6 +54,9 @@ public final class StateMachine implements ReplicatedStateMachine {
   private final SyncRecords syncs = new SyncRecords();
   private final ConfigVersions configs = new ConfigVersions();
   private final ConsumerPositions consumers = new ConsumerPositions();
+  private final Scrubs scrubs;
+  /** The engine index of the last scrub applied; read by the notifier on the apply thread. */
+  private long scrubbedThrough;
 
   /** A state machine over a state of its own. */
   public StateMachine(EventLog events, Listener listener) {
@@ -60,6 +69,7 @@ public final class StateMachine implements ReplicatedStateMachine {
     this.events = events;
     this.listener = listener;
     this.writes = new EntityWrites(events);
+    this.scrubs = new Scrubs(events, writes);
   }
 
   /** The read-only view of the state this machine applies to. */
@@ -70,6 +80,9 @@ public final class StateMachine implements ReplicatedStateMachine {
   @Override
   public ApplyResult apply(long engineIndex, byte[] bytes) {
     Command command = CommandCodec.decode(bytes);
+    if (command instanceof Command.Scrub scrub) {
+      scrubs.rewriteFor(store.state(), scrub); // outside the lock: it reads the whole log
+    }
     ApplyResult result;
     synchronized (store) {
       LogState state = store.state();
@@ -174,6 +187,15 @@ public final class StateMachine implements ReplicatedStateMachine {
     @Override
     public ApplyResult requestIngestSnapshot(Command.RequestIngestSnapshot c) {
       return ingests.requestSnapshot(state, c);
+    }
+
+    @Override
+    public ApplyResult scrub(Command.Scrub c) {
+      ApplyResult result = scrubs.scrub(state, engineIndex, c);
+      if (result.accepted()) {
+        scrubbedThrough = engineIndex;
+      }
+      return result;
     }
   }
 
@@ -284,6 +306,13 @@ public final class StateMachine implements ReplicatedStateMachine {
       listener.ingestChanged(c.ingestableId());
       return null;
     }
+
+    @Override
+    public Void scrub(Command.Scrub c) {
+      listener.appended(value);
+      listener.scrubbed(scrubbedThrough);
+      return null;
+    }
   }
 
   @Override
@@ -309,10 +338,20 @@ public final class StateMachine implements ReplicatedStateMachine {
       throw new IllegalStateException("snapshot covers entries up to " + restored.lastIndex
           + " but the event log ends at " + events.lastIndex() + ": the snapshot's events were not installed");
     }
+    scrubs.catchUp(restored);
     synchronized (store) {
       store.replace(restored);
     }
     listener.restored();
+    if (!restored.scrubs.isEmpty()) {
+      // the engine may still hold commands from before the last scrub (a restart before they were erased)
+      listener.scrubbed(restored.scrubs.get(restored.scrubs.size() - 1).engineIndex());
+    }
+  }
+
+  @Override
+  public byte[] noOpCommand() {
+    return CommandCodec.encode(new Command.Barrier());
   }
 
   @Override

@@ -156,6 +156,20 @@ final class StateQueries implements StateView {
   }
 
   @Override
+  public List<io.committed.Scrub> scrubs() {
+    synchronized (store) {
+      List<io.committed.Scrub> out = new ArrayList<>();
+      for (LogState.ScrubRecord r : store.state().scrubs) {
+        List<String> keys = new ArrayList<>(r.keys().size());
+        r.keys().forEach(k -> keys.add(new String(k, java.nio.charset.StandardCharsets.UTF_8)));
+        out.add(new io.committed.Scrub(r.number(), r.typeId(), keys, r.index(),
+            Instant.EPOCH.plus(r.timestampMicros(), ChronoUnit.MICROS), r.reason()));
+      }
+      return out;
+    }
+  }
+
+  @Override
   public Optional<ConsumerPosition> consumer(String name) {
     synchronized (store) {
       LogState.ConsumerState c = store.state().consumers.get(name);

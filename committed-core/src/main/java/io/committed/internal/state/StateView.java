@@ -60,6 +60,9 @@ public interface StateView {
   /** The ingestable's recorded snapshot requests, oldest first; empty when none. */
   List<SnapshotRequest> snapshotRequests(String ingestableId);
 
+  /** The scrubs carried out, oldest first. */
+  List<io.committed.Scrub> scrubs();
+
   /** A named consumer's position; empty when there is no such consumer. */
   Optional<ConsumerPosition> consumer(String name);
 

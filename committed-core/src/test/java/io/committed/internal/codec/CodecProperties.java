@@ -58,6 +58,54 @@ class CodecProperties {
         p.entities().stream().map(Entity::typeId).distinct().toList());
   }
 
+  @Provide
+  Arbitrary<Proposal> smallProposals() {
+    // few types and short keys, so that a scrub's type and keys often match
+    Arbitrary<Entity> entity = Combinators.combine(Arbitraries.of("a", "b"),
+        Arbitraries.bytes().between((byte) 0, (byte) 2).array(byte[].class).ofMaxSize(2),
+        Arbitraries.bytes().array(byte[].class).ofMaxSize(40),
+        Arbitraries.of(true, false, false))
+        .as((t, k, d, del) -> del ? Entity.delete(t, k) : Entity.upsert(t, k, d));
+    return entity.list().ofMinSize(1).ofMaxSize(8).map(Proposal::new);
+  }
+
+  @Property
+  void aScrubTurnsExactlyTheMatchingUpsertsIntoTombstonesAndIsIdempotent(@ForAll("smallProposals") Proposal p,
+      @ForAll("smallProposals") Proposal keySource, @ForAll @LongRange(min = 0, max = 1L << 50) long micros) {
+    String type = keySource.entities().get(0).typeId();
+    java.util.Set<java.nio.ByteBuffer> keys = new java.util.HashSet<>();
+    keySource.entities().forEach(e -> keys.add(java.nio.ByteBuffer.wrap(e.key())));
+    BytesWriter out = new BytesWriter(8);
+    EntryCodec.encode(out, micros, p, t -> 3);
+    byte[] body = out.toByteArray();
+
+    byte[] scrubbed = EntryCodec.scrub(body, type, keys);
+
+    java.util.List<Entity> expected = p.entities().stream()
+        .map(e -> !e.delete() && e.typeId().equals(type) && keys.contains(java.nio.ByteBuffer.wrap(e.key()))
+            ? Entity.delete(e.typeId(), e.key()) : e)
+        .toList();
+    if (expected.equals(p.entities())) {
+      assertThat(scrubbed).isNull();
+      return;
+    }
+    assertThat(scrubbed.length).isLessThanOrEqualTo(body.length);
+    LogEntry e = EntryCodec.decode(7, scrubbed);
+    assertThat(e.proposal().entities()).isEqualTo(expected);
+    assertThat(EntryCodec.toMicros(e.timestamp())).isEqualTo(micros);
+    assertThat(e.typeVersions()).containsOnlyKeys(expected.stream().map(Entity::typeId).distinct().toArray(String[]::new));
+    assertThat(EntryCodec.scrubbedEntities(scrubbed)).isEqualTo(
+        (int) java.util.stream.IntStream.range(0, expected.size())
+            .filter(i -> !expected.get(i).equals(p.entities().get(i))).count());
+    assertThat(EntryCodec.scrub(scrubbed, type, keys)).isNull(); // a second scrub finds nothing left
+    for (Entity kept : expected) {
+      if (!kept.delete()) { // every byte of the data that stays is still there
+        assertThat(new String(scrubbed, java.nio.charset.StandardCharsets.ISO_8859_1))
+            .contains(new String(kept.data(), java.nio.charset.StandardCharsets.ISO_8859_1));
+      }
+    }
+  }
+
   @Property
   void truncatedEntriesFailAsCorruptNeverAsSomethingElse(@ForAll("proposals") Proposal p,
       @ForAll @IntRange(min = 1, max = 1000) int cut) {

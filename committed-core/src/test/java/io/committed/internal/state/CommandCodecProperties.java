@@ -36,7 +36,8 @@ class CommandCodecProperties {
         Combinators.combine(ids, ids.list().ofMaxSize(4), n).as(Command.OpenConsumer::new),
         Combinators.combine(ids, n).as(Command.AckConsumer::new),
         ids.map(Command.RemoveConsumer::new),
-        Combinators.combine(ids, ids.list().ofMinSize(1).ofMaxSize(4), n).as(Command.RequestIngestSnapshot::new));
+        Combinators.combine(ids, ids.list().ofMinSize(1).ofMaxSize(4), n).as(Command.RequestIngestSnapshot::new),
+        Combinators.combine(ids, bytes.list().ofMinSize(1).ofMaxSize(5), n, ids).as(Command.Scrub::new));
   }
 
   @Property

@@ -58,6 +58,7 @@ public final class ApiServer {
     all.addAll(new WorkerRoutes(node).routes());
     all.addAll(new ConsumerRoutes(node).routes());
     all.addAll(new KeyValueRoutes(node).routes());
+    all.addAll(new ScrubRoutes(node).routes());
     all.addAll(new StreamRoutes(node).routes());
     all.addAll(new MembershipRoutes(node).routes());
     all.addAll(new NodeRoutes(node).routes());
