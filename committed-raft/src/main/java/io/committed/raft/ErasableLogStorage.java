@@ -20,7 +20,7 @@ import org.rocksdb.RocksDBException;
  * <p>JRaft keeps its database private; this reads the two fields it needs by reflection, and fails
  * loudly (at start) when a JRaft release renames them.
  */
-final class ErasableLogStorage extends RocksDBLogStorage {
+final class ErasableLogStorage extends RocksDBLogStorage implements RaftLogEraser.Storage {
   private static final Field DB = field("db");
   private static final Field DEFAULT_HANDLE = field("defaultHandle");
   private static final Field CONF_HANDLE = field("confHandle");
@@ -65,7 +65,8 @@ final class ErasableLogStorage extends RocksDBLogStorage {
    *
    * @return false when the storage is not open (not started yet, or shut down)
    */
-  synchronized boolean eraseBefore(long firstKept) throws RocksDBException {
+  @Override
+  public synchronized boolean eraseBefore(long firstKept) throws RocksDBException {
     if (shutDown) {
       return false;
     }

@@ -24,10 +24,12 @@ import org.slf4j.LoggerFactory;
 final class RaftLogEraser implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RaftLogEraser.class);
   private static final long STEP_MILLIS = 200;
+  /** The longest wait after a failed snapshot or submit before the next try. */
+  private static final long MAX_BACKOFF_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 
   private final int nodeId;
   private final Supplier<Node> node;
-  private final Supplier<ErasableLogStorage> storage;
+  private final Supplier<? extends Storage> storage;
   private final Function<byte[], CompletableFuture<?>> submit;
   private final Supplier<byte[]> noOp;
   private final ScheduledThreadPoolExecutor thread;
@@ -35,13 +37,16 @@ final class RaftLogEraser implements AutoCloseable {
   private long snapshotAskedAt = -1;
   private boolean snapshotting;
   private boolean submitting;
+  /** After a failure: no try before this time (nanos), and the wait doubles with each failure in a row. */
+  private long notBefore;
+  private long backoffNanos;
   private ScheduledFuture<?> task;
 
   /**
    * @param submit submits a command through the engine (forwarded to the leader from a follower)
    * @param noOp the command that changes nothing
    */
-  RaftLogEraser(int nodeId, Supplier<Node> node, Supplier<ErasableLogStorage> storage,
+  RaftLogEraser(int nodeId, Supplier<Node> node, Supplier<? extends Storage> storage,
       Function<byte[], CompletableFuture<?>> submit, Supplier<byte[]> noOp, String threadName) {
     this.nodeId = nodeId;
     this.node = node;
@@ -49,6 +54,15 @@ final class RaftLogEraser implements AutoCloseable {
     this.submit = submit;
     this.noOp = noOp;
     this.thread = new ScheduledThreadPoolExecutor(1, DaemonThreads.named(threadName));
+  }
+
+  /** The raft log's storage, as this needs it ({@link ErasableLogStorage}). */
+  interface Storage {
+    /** The index of the first entry the raft log keeps. */
+    long getFirstLogIndex();
+
+    /** Makes the storage drop the bytes of every entry before {@code firstKept}; false when it is not open. */
+    boolean eraseBefore(long firstKept) throws Exception;
   }
 
   /** Erases the raft log up to and including {@code raftIndex}, in the background. */
@@ -81,7 +95,7 @@ final class RaftLogEraser implements AutoCloseable {
 
   private synchronized void stepOnce() throws Exception {
     Node n = node.get();
-    ErasableLogStorage s = storage.get();
+    Storage s = storage.get();
     if (n == null || s == null) {
       return; // not started yet
     }
@@ -95,7 +109,7 @@ final class RaftLogEraser implements AutoCloseable {
       }
       return;
     }
-    if (snapshotting || submitting) {
+    if (snapshotting || submitting || System.nanoTime() - notBefore < 0) {
       return;
     }
     long applied = n.getLastAppliedLogIndex();
@@ -105,6 +119,13 @@ final class RaftLogEraser implements AutoCloseable {
       n.snapshot(status -> {
         synchronized (this) {
           snapshotting = false;
+          if (status.isOk()) {
+            backoffNanos = 0;
+          } else {
+            // asked again only after a wait: a failing snapshot (a full disk) must not turn into a stream of no-ops
+            snapshotAskedAt = -1;
+            failed("a snapshot failed: " + status);
+          }
         }
       });
     } else {
@@ -112,9 +133,20 @@ final class RaftLogEraser implements AutoCloseable {
       submit.apply(noOp.get()).whenComplete((r, e) -> {
         synchronized (this) {
           submitting = false;
+          if (e != null) {
+            failed("a command that changes nothing was not committed: " + e);
+          }
         }
       });
     }
+  }
+
+  /** Waits longer before the next try, up to {@link #MAX_BACKOFF_NANOS}. */
+  private void failed(String why) {
+    backoffNanos = Math.min(MAX_BACKOFF_NANOS, Math.max(TimeUnit.MILLISECONDS.toNanos(STEP_MILLIS), backoffNanos * 2));
+    notBefore = System.nanoTime() + backoffNanos;
+    LOG.warn("raft node {}: erasing its raft log up to raft index {} waits {} ms: {}", nodeId, target,
+        TimeUnit.NANOSECONDS.toMillis(backoffNanos), why);
   }
 
   @Override

@@ -202,6 +202,31 @@ public abstract class CommittedLogContract {
     }
   }
 
+  @Test
+  void aScrubErasesTheKeysUpsertsAndSurvivesAReopenWhenDurable() throws Exception {
+    long a = log.proposeAndWait(Proposal.of(Entity.upsert(TYPE, "gone", "{\"secret\":1}"),
+        Entity.upsert(TYPE, "kept", "{\"v\":1}")));
+    long b = log.proposeAndWait(proposal("gone", "{\"secret\":2}"));
+
+    io.committed.Scrub scrub = log.scrub(TYPE, List.of("gone"), "contract");
+
+    assertThat(scrub.index()).isEqualTo(b + 1);
+    assertThat(log.read(a, 3)).extracting(LogEntry::entities).containsExactly(
+        List.of(Entity.delete(TYPE, "gone"), Entity.upsert(TYPE, "kept", "{\"v\":1}")),
+        List.of(Entity.delete(TYPE, "gone")),
+        List.of(Entity.delete(TYPE, "gone")));
+    assertThat(log.scrubs()).endsWith(scrub);
+    long after = log.proposeAndWait(proposal("gone", "{\"new\":3}"));
+    List<LogEntry> before = log.read(1, 100_000);
+    log.close();
+    log = open(dir);
+    if (durable()) {
+      assertThat(log.read(1, 100_000)).isEqualTo(before);
+      assertThat(log.scrubs()).endsWith(scrub);
+      assertThat(log.read(after, 1).get(0).entities()).containsExactly(Entity.upsert(TYPE, "gone", "{\"new\":3}"));
+    }
+  }
+
   private static void assertRejected(CompletableFuture<Long> f, Reason reason) {
     assertThatThrownBy(f::join).isInstanceOf(CompletionException.class)
         .cause().isInstanceOf(ProposalRejectedException.class)
