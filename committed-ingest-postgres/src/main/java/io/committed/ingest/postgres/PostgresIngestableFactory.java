@@ -8,7 +8,9 @@ import io.committed.ingest.sql.SqlIngestableFactory;
 import io.committed.spi.IngestContext;
 import io.committed.spi.Ingestable;
 import io.committed.spi.PluginConfig;
+import io.committed.spi.SnapshottingIngestableFactory;
 import java.sql.Connection;
+import java.util.List;
 
 /**
  * Change data capture from PostgreSQL (10 or later; tested with 15) through logical replication
@@ -45,7 +47,7 @@ import java.sql.Connection;
  * <p>Several topics from one slot: {@code [[sql.topics]]} tables, each with its own {@code topic},
  * {@code tables}, {@code primaryKey}, mappings and column settings, instead of the flat form.
  */
-public final class PostgresIngestableFactory extends SqlIngestableFactory {
+public final class PostgresIngestableFactory extends SqlIngestableFactory implements SnapshottingIngestableFactory {
 
   /** The kind: {@code sql} with dialect {@code postgres}. */
   public static final String KIND = "sql:postgres";
@@ -57,6 +59,15 @@ public final class PostgresIngestableFactory extends SqlIngestableFactory {
   @Override
   protected void check(String ingestableId, PluginConfig section) {
     PgSettings.parse(ingestableId, section);
+  }
+
+  /**
+   * A request to copy tables again covers every table of each named table's topic: the topic is
+   * copied whole while streaming and reconciled with its tables.
+   */
+  @Override
+  public List<String> checkSnapshotRequest(PluginConfig document, PluginConfig section, List<String> tables) {
+    return PgSettings.parse(ingestableIdOf(document), section).tablesToCopyAgain(tables);
   }
 
   @Override

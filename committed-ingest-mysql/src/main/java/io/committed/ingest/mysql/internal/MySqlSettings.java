@@ -135,18 +135,7 @@ public record MySqlSettings(
    * @throws IllegalArgumentException naming a malformed name or a table no topic captures
    */
   public List<String> tablesToCopyAgain(List<String> names) {
-    java.util.Set<String> topicsAsked = new java.util.HashSet<>();
-    for (String n : names) {
-      TableName t = TableName.parse(n, null);
-      if (t == null) {
-        throw new IllegalArgumentException("'" + n + "' is not a table name: write database.table");
-      }
-      TopicSpec topic = topicOf(t).orElseThrow(() -> new IllegalArgumentException("table '" + n + "' is not"
-          + " captured by this ingestable (its tables: " + tables() + ")"));
-      topicsAsked.add(topic.topic());
-    }
-    return topics.stream().filter(t -> topicsAsked.contains(t.topic())).flatMap(t -> t.tables().stream())
-        .map(TableName::toString).toList();
+    return TopicSpec.tablesToCopyAgain(topics, names, null, "database.table");
   }
 
   /** The topic that captures {@code table}, if any. */

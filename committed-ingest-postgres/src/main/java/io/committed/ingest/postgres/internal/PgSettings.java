@@ -105,6 +105,16 @@ public record PgSettings(
     return Outbox.of(outboxes, table);
   }
 
+  /**
+   * What a snapshot request for {@code names} copies: every table of the topic of each named table,
+   * in config order.
+   *
+   * @throws IllegalArgumentException naming a malformed name or a table no topic captures
+   */
+  public List<String> tablesToCopyAgain(List<String> names) {
+    return TopicSpec.tablesToCopyAgain(topics, names, "public", "schema.table or table");
+  }
+
   /** The topic that captures {@code table}, if any. */
   public Optional<TopicSpec> topicOf(TableName table) {
     return TopicSpec.topicOf(topics, table);

@@ -56,7 +56,7 @@ public final class PostgresIngestable implements Ingestable {
       }
       pipeline.awaitAll(() -> { }, 1000);
       try (Connection replication = connections.openReplication()) {
-        new Streamer(ctx, settings, tables, catalog, side, pipeline, state).run(replication);
+        new Streamer(ctx, settings, tables, catalog, side, pipeline, state, connections).run(replication);
       }
     } catch (Pipeline.Stopped e) {
       // asked to stop
@@ -82,7 +82,7 @@ public final class PostgresIngestable implements Ingestable {
         LOG.info("ingestable '{}' adopts the existing replication slot {} at {}", ctx.ingestableId(), settings.slot(),
             Slots.lsn(lsn));
         ResumeState state = new ResumeState(1, id.systemId(), id.database(), settings.slot(), lsn, generation,
-            ResumeState.SNAPSHOT, lsn, List.of(), null, null, 0, 0, false);
+            ResumeState.SNAPSHOT, lsn, List.of(), null, null, 0, 0, false, 0, List.of());
         return streamFrom(ctx, pipeline, markDone(state, settings.tables()));
       }
     }
@@ -104,7 +104,7 @@ public final class PostgresIngestable implements Ingestable {
         }
         // a re-snapshot also deletes the keys the tables no longer have (see Snapshotter)
         state = new ResumeState(1, id.systemId(), id.database(), settings.slot(), lsn, generation,
-            ResumeState.SNAPSHOT, lsn, List.of(), null, null, 0, 0, generation > 1);
+            ResumeState.SNAPSHOT, lsn, List.of(), null, null, 0, 0, generation > 1, 0, List.of());
         if (settings.initialSnapshot()) {
           snapshot = connections.open();
           begin(snapshot, slot.getSnapshotName()); // imported: the replication connection may close
@@ -216,7 +216,7 @@ public final class PostgresIngestable implements Ingestable {
   }
 
   /** Opens a REPEATABLE READ, read-only transaction, in the exported snapshot if one is named. */
-  private static void begin(Connection c, String snapshotName) throws SQLException {
+  static void begin(Connection c, String snapshotName) throws SQLException {
     c.setAutoCommit(false);
     c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
     c.setReadOnly(true);

@@ -35,6 +35,11 @@ import java.util.List;
  *     more): each topic's tables are then copied whole in one run, followed by deletes of the keys
  *     the copy did not find, and only then marked {@code done}; a restart copies the topic again
  *     from its first row. Absent when false
+ * @param request the number of the last snapshot request taken (0: none; absent when 0)
+ * @param reconcile the topics a snapshot request is copying again while streaming: their tables
+ *     are copied whole in the exported snapshot of a temporary slot, then the keys the copy did not
+ *     find (and the stream did not change) deleted; a restart copies them again from the first row.
+ *     Absent when empty
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ResumeState(
@@ -51,7 +56,9 @@ public record ResumeState(
     List<String> after,
     long rows,
     @JsonInclude(JsonInclude.Include.NON_DEFAULT) long tombstones,
-    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean resnapshot) {
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean resnapshot,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) long request,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> reconcile) {
 
   public static final String SNAPSHOT = "snapshot";
   public static final String STREAMING = "streaming";
@@ -62,6 +69,7 @@ public record ResumeState(
   public ResumeState {
     done = done == null ? List.of() : List.copyOf(done);
     after = after == null ? null : List.copyOf(after);
+    reconcile = reconcile == null ? List.of() : List.copyOf(reconcile);
   }
 
   /** The state as a position: streaming positions are ordered by {@code lsn}, snapshot ones are not. */
@@ -99,18 +107,18 @@ public record ResumeState(
   /** A new phase; a copy that starts here (of tables added to the config) is no re-snapshot. */
   public ResumeState withPhase(String p, long l) {
     return new ResumeState(version, systemId, database, slot, slotLsn, generation, p, l, done, null, null, rows,
-        tombstones, false);
+        tombstones, false, request, reconcile);
   }
 
   public ResumeState streamedTo(long l) {
     return new ResumeState(version, systemId, database, slot, slotLsn, generation, STREAMING, l, done, null, null, rows,
-        tombstones, false);
+        tombstones, false, request, reconcile);
   }
 
   /** Progress through {@code t}: the last key copied. */
   public ResumeState copying(TableName t, List<String> lastKey, long copied) {
     return new ResumeState(version, systemId, database, slot, slotLsn, generation, SNAPSHOT, lsn, done, t.toString(),
-        lastKey, copied, tombstones, resnapshot);
+        lastKey, copied, tombstones, resnapshot, request, reconcile);
   }
 
   /** {@code t} is copied completely. */
@@ -120,12 +128,32 @@ public record ResumeState(
       d.add(t.toString());
     }
     return new ResumeState(version, systemId, database, slot, slotLsn, generation, SNAPSHOT, lsn, d, null, null,
-        copied, tombstones, resnapshot);
+        copied, tombstones, resnapshot, request, reconcile);
   }
 
   /** {@code n} more keys deleted by a tombstone pass. */
   public ResumeState deleted(long n) {
     return new ResumeState(version, systemId, database, slot, slotLsn, generation, phase, lsn, done, table, after, rows,
-        tombstones + n, resnapshot);
+        tombstones + n, resnapshot, request, reconcile);
+  }
+
+  /** Snapshot request {@code number} taken: {@code topics} are copied again and reconciled while streaming. */
+  public ResumeState withRequest(long number, List<String> topics) {
+    List<String> r = new ArrayList<>(reconcile);
+    topics.forEach(t -> {
+      if (!r.contains(t)) {
+        r.add(t);
+      }
+    });
+    return new ResumeState(version, systemId, database, slot, slotLsn, generation, phase, lsn, done, table, after, rows,
+        tombstones, resnapshot, Math.max(request, number), r);
+  }
+
+  /** {@code topic} is copied again and its stale keys deleted. */
+  public ResumeState reconciled(String topic) {
+    List<String> r = new ArrayList<>(reconcile);
+    r.remove(topic);
+    return new ResumeState(version, systemId, database, slot, slotLsn, generation, phase, lsn, done, table, after, rows,
+        tombstones, resnapshot, request, r);
   }
 }

@@ -178,6 +178,17 @@ public final class Slots {
   }
 
   /**
+   * Creates a temporary logical slot, which the server drops when {@code replication} closes: its
+   * consistent point and exported snapshot are what a copy while streaming needs.
+   */
+  public static ReplicationSlotInfo createTemporary(Connection replication, String name) throws SQLException {
+    ReplicationSlotInfo info = replication.unwrap(PGConnection.class).getReplicationAPI().createReplicationSlot()
+        .logical().withSlotName(name).withOutputPlugin("pgoutput").withTemporaryOption().make();
+    LOG.info("created temporary replication slot {} at {}", name, info.getConsistentPoint());
+    return info;
+  }
+
+  /**
    * Drops the slot if it exists; a slot still in use is first freed by ending the session that
    * uses it.
    *

@@ -166,44 +166,17 @@ final class Snapshotter {
    */
   private ResumeState copyTable(Connection connection, TableName t, List<String> after, ResumeState state,
       StaleKeys keys) throws SQLException {
-    TableInfo info = tables.get(t);
-    TopicSpec spec = settings.topicOf(t).orElseThrow();
-    RowEncoder<Column> encoder = PgRows.encoder(spec, t, info.columns(), info.keyColumns(), catalog::kindOf);
-    try (PreparedStatement first = connection.prepareStatement(query(info, false));
-        PreparedStatement next = connection.prepareStatement(query(info, true))) {
+    try (ChunkReader reader = new ChunkReader(connection, t)) {
       while (true) {
-        PreparedStatement s = after == null ? first : next;
-        if (after != null) {
-          for (int i = 0; i < after.size(); i++) {
-            s.setString(i + 1, after.get(i));
-          }
+        Chunk chunk = reader.read(after);
+        if (keys != null) {
+          chunk.rows().forEach(e -> keys.copied(e.key()));
         }
-        s.setInt(after == null ? 1 : after.size() + 1, settings.batchSize());
-        List<Entity> batch = new ArrayList<>(Math.min(settings.batchSize(), 10_000));
-        List<String> lastKey = null;
-        try (ResultSet r = s.executeQuery()) {
-          int n = info.columns().size();
-          while (r.next()) {
-            byte[] kinds = new byte[n];
-            String[] values = new String[n];
-            for (int i = 0; i < n; i++) {
-              values[i] = r.getString(i + 1);
-              kinds[i] = (byte) (values[i] == null ? 'n' : 't');
-            }
-            Tuple row = new Tuple(kinds, values);
-            lastKey = PgRows.keyValues(encoder, row);
-            byte[] key = PgRows.key(encoder, row);
-            if (keys != null) {
-              keys.copied(key);
-            }
-            batch.add(Entity.upsert(spec.topic(), key, PgRows.data(encoder, row)));
-          }
-        }
-        long rows = state.rows() + batch.size();
-        boolean last = batch.size() < settings.batchSize();
-        state = last && keys == null ? state.copied(t, rows) : state.copying(t, last ? after : lastKey, rows);
-        if (!batch.isEmpty()) {
-          Proposal p = Proposal.of(batch);
+        long rows = state.rows() + chunk.rows().size();
+        boolean last = chunk.last();
+        state = last && keys == null ? state.copied(t, rows) : state.copying(t, last ? after : chunk.lastKey(), rows);
+        if (!chunk.rows().isEmpty()) {
+          Proposal p = Proposal.of(chunk.rows());
           pipeline.add(0, p.payloadBytes(), ctx.propose(p, state.position(0)));
         } else {
           pipeline.add(0, 0, ctx.commitPosition(state.position(0)));
@@ -221,7 +194,71 @@ final class Snapshotter {
         if (last) {
           return state;
         }
-        after = lastKey;
+        after = chunk.lastKey();
+      }
+    }
+  }
+
+  /** Rows of a table read in key order, {@code batch_size} at a time: their upserts and the last key read. */
+  record Chunk(List<Entity> rows, List<String> lastKey, boolean last) {}
+
+  /** Reads a table in key order, chunk by chunk, in a transaction of a connection already open. */
+  final class ChunkReader implements AutoCloseable {
+    private final TableInfo info;
+    private final TopicSpec spec;
+    private final RowEncoder<Column> encoder;
+    private final PreparedStatement first;
+    private final PreparedStatement next;
+
+    ChunkReader(Connection connection, TableName t) throws SQLException {
+      this.info = tables.get(t);
+      this.spec = settings.topicOf(t).orElseThrow();
+      this.encoder = PgRows.encoder(spec, t, info.columns(), info.keyColumns(), catalog::kindOf);
+      this.first = connection.prepareStatement(query(info, false));
+      PreparedStatement n;
+      try {
+        n = connection.prepareStatement(query(info, true));
+      } catch (SQLException e) {
+        first.close();
+        throw e;
+      }
+      this.next = n;
+    }
+
+    /** The {@code batch_size} rows after key {@code after} (null: from the first row). */
+    Chunk read(List<String> after) throws SQLException {
+      PreparedStatement s = after == null ? first : next;
+      if (after != null) {
+        for (int i = 0; i < after.size(); i++) {
+          s.setString(i + 1, after.get(i));
+        }
+      }
+      s.setInt(after == null ? 1 : after.size() + 1, settings.batchSize());
+      List<Entity> batch = new ArrayList<>(Math.min(settings.batchSize(), 10_000));
+      List<String> lastKey = null;
+      try (ResultSet r = s.executeQuery()) {
+        int n = info.columns().size();
+        while (r.next()) {
+          byte[] kinds = new byte[n];
+          String[] values = new String[n];
+          for (int i = 0; i < n; i++) {
+            values[i] = r.getString(i + 1);
+            kinds[i] = (byte) (values[i] == null ? 'n' : 't');
+          }
+          Tuple row = new Tuple(kinds, values);
+          lastKey = PgRows.keyValues(encoder, row);
+          batch.add(Entity.upsert(spec.topic(), PgRows.key(encoder, row), PgRows.data(encoder, row)));
+        }
+      }
+      return new Chunk(batch, lastKey, batch.size() < settings.batchSize());
+    }
+
+    @Override
+    public void close() throws SQLException {
+      try {
+        first.close();
+      } finally {
+        next.close();
       }
     }
   }

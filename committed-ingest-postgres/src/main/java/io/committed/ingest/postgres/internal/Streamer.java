@@ -40,6 +40,7 @@ final class Streamer {
   static final String HEARTBEAT_PREFIX = "committed.heartbeat";
   private static final long EMPTY_COMMIT_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final long ACK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  private static final long COPY_REPORT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
   private final IngestContext ctx;
   private final PgSettings settings;
@@ -52,6 +53,10 @@ final class Streamer {
   private final Map<TableName, PreparedStatement> refetch = new HashMap<>();
   private ResumeState state;
   private PGReplicationStream stream;
+  private final RequestedCopy copy;
+  /** The commit LSN of the transaction being read, and of the last one read. */
+  private long txnCommitLsn;
+  private long lastCommitLsn;
 
   private List<Entity> txn;
   private long txnBytes;
@@ -63,13 +68,14 @@ final class Streamer {
   private long lastActivity;
   private long lastHeartbeat;
   private long lastHealth;
+  private long lastReport;
   private long lagBytes = -1;
   private String slotDetail = "";
   private boolean warnedUnreserved;
   private long skipped;
 
   Streamer(IngestContext ctx, PgSettings settings, Map<TableName, TableInfo> tables, Catalog catalog, Connection side,
-      Pipeline pipeline, ResumeState state) {
+      Pipeline pipeline, ResumeState state, Connections connections) {
     this.ctx = ctx;
     this.settings = settings;
     this.tables = tables;
@@ -77,6 +83,8 @@ final class Streamer {
     this.side = side;
     this.pipeline = pipeline;
     this.state = state;
+    this.copy = new RequestedCopy(ctx, settings, new Snapshotter(ctx, settings, tables, catalog, pipeline),
+        connections, side, pipeline, this::keepAlive);
   }
 
   /** Streams until asked to stop; throws when the stream, the slot or a proposal fails. */
@@ -108,7 +116,11 @@ final class Streamer {
           continue;
         }
         idleSpins = 0;
-        handle(PgOutput.decode(buffer));
+        Message m = PgOutput.decode(buffer);
+        handle(m);
+        if (m instanceof PgOutput.Commit) {
+          copyStep(); // between source transactions
+        }
         if (pipeline.full()) {
           pipeline.awaitRoom(this::keepAlive, Math.max(1000, settings.statusInterval().toMillis() / 2));
         }
@@ -128,6 +140,7 @@ final class Streamer {
       } catch (RuntimeException | SQLException e) {
         LOG.debug("final acknowledgement of '{}' failed: {}", ctx.ingestableId(), e.toString());
       }
+      copy.close();
       refetch.values().forEach(s -> {
         try {
           s.close();
@@ -143,10 +156,12 @@ final class Streamer {
   }
 
   private void handle(Message m) throws SQLException {
-    if (m instanceof PgOutput.Begin) {
+    if (m instanceof PgOutput.Begin b) {
       txn = new ArrayList<>();
       txnBytes = 0;
+      txnCommitLsn = b.finalLsn();
     } else if (m instanceof PgOutput.Commit c) {
+      lastCommitLsn = c.commitLsn();
       commit(c.endLsn());
     } else if (m instanceof PgOutput.Relation r) {
       relation(r);
@@ -296,6 +311,7 @@ final class Streamer {
     }
     txn.add(entity);
     txnBytes += entity.keyLength() + entity.dataLength();
+    copy.streamed(entity, txnCommitLsn);
   }
 
   private void commit(long endLsn) {
@@ -331,6 +347,7 @@ final class Streamer {
   }
 
   private void idle() throws SQLException {
+    copyStep();
     commitEmpty();
     pipeline.drain();
     acknowledge(false);
@@ -374,8 +391,18 @@ final class Streamer {
   }
 
   private void report() {
+    lastReport = System.nanoTime();
+    String detail = copy.detail().isEmpty() ? slotDetail : slotDetail + "; " + copy.detail();
     ctx.reportStatus(new IngestStatus(ResumeState.STREAMING, java.util.OptionalLong.empty(), java.util.OptionalLong.empty(),
-        lagBytes < 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(lagBytes), "bytes", slotDetail));
+        lagBytes < 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(lagBytes), "bytes", detail));
+  }
+
+  /** Between source transactions: the requested copy's next step, its progress reported while it copies. */
+  private void copyStep() throws SQLException {
+    state = copy.step(state, lastCommitLsn);
+    if (copy.copying() && System.nanoTime() - lastReport >= COPY_REPORT_NANOS) {
+      report();
+    }
   }
 
   /** Answers the server while waiting for the log, so that it does not time the connection out. */

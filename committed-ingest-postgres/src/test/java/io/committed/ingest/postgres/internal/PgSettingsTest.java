@@ -152,4 +152,23 @@ class PgSettingsTest {
         new TableName("s", "a"));
     assertThat(TableName.parse("\"quoted\"", "public")).isNull();
   }
+
+  @Test
+  void aCopyRequestCoversWholeTopicsAndNamesWhatItCannotCopy() {
+    PgSettings s = parse(URL + """
+        [[sql.topics]]
+        topic = "orders"
+        tables = ["orders_eu", "sales.orders_us"]
+        [[sql.topics]]
+        topic = "users"
+        tables = ["users"]
+        """);
+    assertThat(s.tablesToCopyAgain(List.of("sales.orders_us"))).containsExactly("public.orders_eu", "sales.orders_us");
+    assertThat(s.tablesToCopyAgain(List.of("users", "public.orders_eu")))
+        .containsExactly("public.orders_eu", "sales.orders_us", "public.users");
+    assertThatThrownBy(() -> s.tablesToCopyAgain(List.of("nope"))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("table 'nope' is not captured by this ingestable");
+    assertThatThrownBy(() -> s.tablesToCopyAgain(List.of("a.b.c"))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'a.b.c' is not a table name");
+  }
 }

@@ -34,6 +34,30 @@ public record TopicSpec(
     return out;
   }
 
+  /**
+   * The tables a request to copy {@code names} again covers: every table of each named table's
+   * topic (a topic is reconciled with all its tables at once), in config order.
+   *
+   * @param defaultSchema the schema of a name without one (null: names must have one)
+   * @param form how a table name is written, for the error (e.g. {@code database.table})
+   * @throws IllegalArgumentException naming a table that is not one, or that no topic captures
+   */
+  public static List<String> tablesToCopyAgain(List<TopicSpec> topics, List<String> names, String defaultSchema,
+      String form) {
+    java.util.Set<String> topicsAsked = new java.util.HashSet<>();
+    for (String n : names) {
+      TableName t = TableName.parse(n, defaultSchema);
+      if (t == null) {
+        throw new IllegalArgumentException("'" + n + "' is not a table name: write " + form);
+      }
+      TopicSpec topic = topicOf(topics, t).orElseThrow(() -> new IllegalArgumentException("table '" + n + "' is not"
+          + " captured by this ingestable (its tables: " + tablesOf(topics) + ")"));
+      topicsAsked.add(topic.topic());
+    }
+    return topics.stream().filter(t -> topicsAsked.contains(t.topic())).flatMap(t -> t.tables().stream())
+        .map(TableName::toString).toList();
+  }
+
   /** The topic of {@code topics} that captures {@code table}, if any. */
   public static Optional<TopicSpec> topicOf(List<TopicSpec> topics, TableName table) {
     return topics.stream().filter(t -> t.tables().contains(table)).findFirst();
