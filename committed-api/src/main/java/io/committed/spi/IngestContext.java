@@ -60,6 +60,22 @@ public interface IngestContext {
     return List.of();
   }
 
+  /**
+   * Publishes {@code jsonSchema} (a JSON Schema of the entities this ingestable writes to {@code
+   * typeId}: its source tables' columns) as the type's schema, and waits until it is applied: a type
+   * that does not exist is defined with it; a type this ingestable defined gets a new version when
+   * the schema differs (so entities proposed from now on carry the new version); a type defined any
+   * other way is left as it is. The schema is informational: entities are not validated against it.
+   * Call it between source transactions, before proposing entities of the new shape.
+   *
+   * @return the type's version entities proposed from now on are written with; empty when the type
+   *     is defined by hand, or the context cannot publish (the default)
+   * @throws io.committed.api.CommittedException when the change could not be committed
+   */
+  default java.util.OptionalInt publishSchema(String typeId, String jsonSchema) {
+    return java.util.OptionalInt.empty();
+  }
+
   /** How many snapshot requests the log keeps per ingestable; older ones are dropped. */
   int MAX_SNAPSHOT_REQUESTS = 1000;
 

@@ -89,6 +89,7 @@ public final class DefaultCommittedLog implements CommittedLog, IngestHost.Provi
     this.workers = new Workers(settings, signal, syncs, ingests, kv, engine);
     this.machine = new StateMachine(store, events, workers);
     ConfigValidator validator = new ConfigValidator(state, configs, settings.sync(), types);
+    host.types(new TypePublisher(state, validator, pipeline, settings.clock()));
     for (ConfigKind k : ConfigKind.values()) {
       registries.put(k, new Registry(k, this, validator));
     }

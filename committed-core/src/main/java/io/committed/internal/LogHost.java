@@ -21,6 +21,8 @@ final class LogHost implements SyncHost, IngestHost {
   private final ConfigReader configs;
   private final ProposalPipeline pipeline;
   private final LogEntries entries;
+  /** Set once the log's validator exists (it needs the host's reader). */
+  private volatile TypePublisher types;
 
   LogHost(LogSettings settings, EventLog events, StateView state, ConfigReader configs, ProposalPipeline pipeline,
       LogEntries entries) {
@@ -70,6 +72,15 @@ final class LogHost implements SyncHost, IngestHost {
   @Override
   public CompletableFuture<ApplyResult> submit(Command command) {
     return pipeline.submit(command);
+  }
+
+  void types(TypePublisher publisher) {
+    this.types = publisher;
+  }
+
+  @Override
+  public java.util.OptionalInt publishSchema(String ingestableId, String typeId, String jsonSchema) {
+    return types.publish(ingestableId, typeId, jsonSchema);
   }
 
   @Override

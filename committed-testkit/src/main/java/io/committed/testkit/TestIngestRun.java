@@ -161,6 +161,12 @@ public final class TestIngestRun implements IngestContext {
     return session.commitPosition(position);
   }
 
+  /** Publishes to the test log's types, as a node's context does. */
+  @Override
+  public java.util.OptionalInt publishSchema(String typeId, String jsonSchema) {
+    return session.publishSchema(typeId, jsonSchema);
+  }
+
   @Override
   public Optional<LiveKeyScan> liveKeys() {
     return session.liveKeys();

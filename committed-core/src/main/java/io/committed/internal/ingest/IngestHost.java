@@ -48,4 +48,7 @@ public interface IngestHost {
    * the log's bound on commands in flight.
    */
   CompletableFuture<ApplyResult> submit(Command command);
+
+  /** See {@link io.committed.spi.IngestContext#publishSchema}; empty for a type defined by hand. */
+  java.util.OptionalInt publishSchema(String ingestableId, String typeId, String jsonSchema);
 }

@@ -254,6 +254,13 @@ public final class IngestSession implements IngestContext, LiveKeyScan {
   }
 
   @Override
+  public java.util.OptionalInt publishSchema(String typeId, String jsonSchema) {
+    Objects.requireNonNull(typeId, "typeId");
+    Objects.requireNonNull(jsonSchema, "jsonSchema");
+    return host.publishSchema(id, typeId, jsonSchema);
+  }
+
+  @Override
   public void forEachLiveKey(String typeId, Consumer<byte[]> action) {
     Objects.requireNonNull(typeId, "typeId");
     Objects.requireNonNull(action, "action");

@@ -1,6 +1,7 @@
 package io.committed.ingest.mysql.internal;
 
 import io.committed.ingest.sql.internal.Pipeline;
+import io.committed.ingest.sql.internal.SchemaPublisher;
 import io.committed.ingest.sql.internal.SourceException;
 import io.committed.ingest.sql.internal.TableName;
 import io.committed.spi.IngestContext;
@@ -45,6 +46,8 @@ public final class MySqlIngestable implements Ingestable {
       Catalog catalog = new Catalog(side, settings.dialect());
       ServerInfo server = catalog.preflight(settings);
       Map<TableName, TableInfo> tables = catalog.tables(settings);
+      SchemaPublisher schemas = new SchemaPublisher(ctx, settings.topics(), settings.publishSchemas());
+      schemas.publishAll(tables.values().stream().map(TableInfo::shape).toList()); // before any row is proposed
       Optional<SourcePosition> committed = ctx.position();
       Watermarks marks = new Watermarks(settings.watermarkTable(), ctx.ingestableId());
       if (committed.isPresent() && !ResumeState.of(committed.get()).reconcile().isEmpty()
@@ -55,7 +58,7 @@ public final class MySqlIngestable implements Ingestable {
       ResumeState state = committed.isEmpty() ? start(ctx, side, server, pipeline)
           : tablesToCopy(ctx, reconcileAgain(ctx, resume(ctx, ResumeState.of(committed.get()), server)));
       pipeline.awaitAll(() -> { }, 1000);
-      Tables captured = new Tables(settings, catalog, tables);
+      Tables captured = new Tables(settings, catalog, tables, schemas);
       while (true) {
         ChunkedSnapshot snapshot = new ChunkedSnapshot(ctx.ingestableId(), settings, captured, side, marks, state);
         Streamer streamer = new Streamer(ctx, settings, captured, server, pipeline, state, snapshot, marks);

@@ -32,6 +32,8 @@ import java.util.Set;
  * @param watermarkTable the table the snapshot writes its watermarks to
  * @param topics the topics, each with its tables
  * @param outboxes the outbox tables ({@code [[sql.outbox]]}), streamed (inserts only) but not copied
+ * @param publishSchemas publish each topic's JSON Schema from its tables' columns, a new type
+ *     version when they change ({@code publish_schemas}, default true)
  */
 public record MySqlSettings(
     Dialect dialect,
@@ -46,7 +48,8 @@ public record MySqlSettings(
     boolean initialSnapshot,
     TableName watermarkTable,
     List<TopicSpec> topics,
-    List<Outbox> outboxes) {
+    List<Outbox> outboxes,
+    boolean publishSchemas) {
 
   /** How positions are kept. */
   public enum PositionMode {
@@ -65,7 +68,8 @@ public record MySqlSettings(
   private static final SqlConfig CONFIG = new SqlConfig(SOURCE, null, "shop.orders", "database.table");
   private static final Set<String> TOP_FIELDS = Set.of("dialect", "connectionString", "mysql");
   private static final Set<String> MYSQL_FIELDS = Set.of("server_id", "position", "batch_size",
-      "heartbeat_interval", "status_interval", "connect_timeout", "on_position_lost", "snapshot", "watermark_table");
+      "heartbeat_interval", "status_interval", "connect_timeout", "on_position_lost", "snapshot", "watermark_table",
+      "publish_schemas");
   /** The watermark table's name in the connection string's database unless configured. */
   public static final String DEFAULT_WATERMARK_TABLE = "committed_watermarks";
 
@@ -115,7 +119,7 @@ public record MySqlSettings(
           + " watermark_table to another table");
     }
     return new MySqlSettings(dialect, address, serverId, mode, batch, heartbeat, status, connect, onLost,
-        snapshot, watermarks, topics, Outbox.parse(config, section, topics));
+        snapshot, watermarks, topics, Outbox.parse(config, section, topics), my.bool("publish_schemas", true));
   }
 
   /** Every table of every topic, in order. */

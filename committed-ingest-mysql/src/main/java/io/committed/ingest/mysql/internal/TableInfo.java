@@ -22,4 +22,14 @@ public record TableInfo(TableName name, List<ColumnInfo> columns, List<String> k
     }
     return null;
   }
+
+  /** The table's shape as a topic's schema describes it ({@link io.committed.ingest.sql.internal.TopicSchema}). */
+  public io.committed.ingest.sql.internal.TopicSchema.Table shape() {
+    java.util.List<io.committed.ingest.sql.internal.TopicSchema.Column> out = new java.util.ArrayList<>();
+    for (ColumnInfo c : columns) {
+      out.add(new io.committed.ingest.sql.internal.TopicSchema.Column(c.name(),
+          c.sqlType().isEmpty() ? c.dataType() : c.sqlType(), c.nullable(), c.kind()));
+    }
+    return new io.committed.ingest.sql.internal.TopicSchema.Table(name, out, keyColumns);
+  }
 }

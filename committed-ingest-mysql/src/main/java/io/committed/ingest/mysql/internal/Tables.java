@@ -28,11 +28,15 @@ final class Tables {
   private final Map<TableName, TableInfo> infos;
   private boolean stale;
   private Map<Integer, String> collations;
+  private final io.committed.ingest.sql.internal.SchemaPublisher schemas;
 
-  Tables(MySqlSettings settings, Catalog catalog, Map<TableName, TableInfo> infos) {
+  /** @param schemas told every captured table's shape whenever the catalog is read again (after DDL) */
+  Tables(MySqlSettings settings, Catalog catalog, Map<TableName, TableInfo> infos,
+      io.committed.ingest.sql.internal.SchemaPublisher schemas) {
     this.settings = settings;
     this.catalog = catalog;
     this.infos = new HashMap<>(infos);
+    this.schemas = schemas;
   }
 
   TableInfo info(TableName t) {
@@ -141,6 +145,8 @@ final class Tables {
       Map<TableName, TableInfo> fresh = catalog.tables(settings);
       infos.putAll(fresh);
       stale = false;
+      // before the rows of the table map that made it read the catalog: they have the new shape
+      fresh.values().forEach(info -> schemas.shape(info.shape()));
       LOG.debug("catalog read again for {}", t);
       return infos.get(t);
     } catch (SQLException e) {

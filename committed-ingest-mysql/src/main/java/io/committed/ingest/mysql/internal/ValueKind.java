@@ -94,4 +94,14 @@ public enum ValueKind implements ValueFormat {
   public boolean json() {
     return this == JSON;
   }
+
+  @Override
+  public java.util.List<String> jsonTypes() {
+    return switch (this) {
+      case INTEGER, UNSIGNED, BIT, YEAR -> java.util.List.of("integer");
+      case DECIMAL, FLOAT, DOUBLE -> java.util.List.of("number");
+      case JSON -> java.util.List.of();
+      default -> java.util.List.of("string");
+    };
+  }
 }

@@ -173,6 +173,34 @@ public final class Catalog {
   }
 
   /** The value kind of a type, resolving domains to their base type (cached). */
+  /**
+   * Table {@code t}'s columns as a schema describes them: {@code columns} (the catalog's or a
+   * relation message's), each with its SQL type and nullability as the catalog has them now.
+   */
+  public io.committed.ingest.sql.internal.TopicSchema.Table shape(TableName t, int oid, List<Column> columns,
+      List<String> keyColumns) throws SQLException {
+    java.util.Map<String, String> types = new java.util.HashMap<>();
+    java.util.Set<String> notNull = new java.util.HashSet<>();
+    try (PreparedStatement s = connection.prepareStatement("select attname, format_type(atttypid, atttypmod),"
+        + " attnotnull from pg_attribute where attrelid = ? and attnum > 0 and not attisdropped")) {
+      s.setInt(1, oid);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          types.put(r.getString(1), r.getString(2));
+          if (r.getBoolean(3)) {
+            notNull.add(r.getString(1));
+          }
+        }
+      }
+    }
+    List<io.committed.ingest.sql.internal.TopicSchema.Column> out = new ArrayList<>();
+    for (Column c : columns) {
+      out.add(new io.committed.ingest.sql.internal.TopicSchema.Column(c.name(), types.getOrDefault(c.name(), "unknown"),
+          !notNull.contains(c.name()), kindOf(c.typeOid())));
+    }
+    return new io.committed.ingest.sql.internal.TopicSchema.Table(t, out, keyColumns);
+  }
+
   public ValueKind kindOf(int typeOid) {
     ValueKind k = ValueKind.ofType(typeOid);
     if (k != ValueKind.TEXT || typeOid < 10000) {

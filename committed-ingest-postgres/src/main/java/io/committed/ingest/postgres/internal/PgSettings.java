@@ -31,6 +31,8 @@ import java.util.regex.Pattern;
  * @param initialSnapshot copy the tables' existing rows before streaming
  * @param topics the topics, each with its tables
  * @param outboxes the outbox tables ({@code [[sql.outbox]]}), streamed (inserts only) but not copied
+ * @param publishSchemas publish each topic's JSON Schema from its tables' columns, a new type
+ *     version when they change ({@code publish_schemas}, default true)
  */
 public record PgSettings(
     String jdbcUrl,
@@ -43,14 +45,15 @@ public record PgSettings(
     boolean dropSlotOnRemove,
     boolean initialSnapshot,
     List<TopicSpec> topics,
-    List<Outbox> outboxes) {
+    List<Outbox> outboxes,
+    boolean publishSchemas) {
 
   private static final Pattern SLOT_NAME = Pattern.compile("[a-z0-9_]{1,63}");
   private static final Pattern PUBLICATION_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
   private static final SqlConfig CONFIG = new SqlConfig("PostgreSQL", "public", "public.orders", "schema.table");
   private static final Set<String> TOP_FIELDS = Set.of("dialect", "connectionString", "postgres");
   private static final Set<String> PG_FIELDS = Set.of("slot_name", "publication", "batch_size",
-      "heartbeat_interval", "status_interval", "on_slot_lost", "drop_slot_on_remove", "snapshot");
+      "heartbeat_interval", "status_interval", "on_slot_lost", "drop_slot_on_remove", "snapshot", "publish_schemas");
 
   /** The default slot and publication name of an ingestable: {@code committed_} and its id. */
   public static String defaultName(String ingestableId) {
@@ -85,7 +88,7 @@ public record PgSettings(
     boolean snapshot = pg.initialSnapshot();
     List<TopicSpec> topics = CONFIG.topics(section);
     return new PgSettings(url, slot, publication, batch, heartbeat, status, onLost, drop, snapshot, topics,
-        Outbox.parse(CONFIG, section, topics));
+        Outbox.parse(CONFIG, section, topics), pg.bool("publish_schemas", true));
   }
 
   /** Every table of every topic, in order. */

@@ -1,9 +1,11 @@
 package io.committed.ingest.postgres.internal;
 
 import io.committed.ingest.sql.internal.Pipeline;
+import io.committed.ingest.sql.internal.SchemaPublisher;
 import io.committed.ingest.sql.internal.SourceException;
 import io.committed.ingest.sql.internal.SourceSection.OnPositionLost;
 import io.committed.ingest.sql.internal.TableName;
+import io.committed.ingest.sql.internal.TopicSchema;
 import io.committed.spi.IngestContext;
 import io.committed.spi.IngestStatus;
 import io.committed.spi.Ingestable;
@@ -46,6 +48,14 @@ public final class PostgresIngestable implements Ingestable {
       Catalog catalog = new Catalog(side);
       Map<TableName, TableInfo> tables = catalog.preflight(settings);
       Slots.ensurePublication(side, settings.publication(), ctx.ingestableId(), settings.publishedTables());
+      SchemaPublisher schemas = new SchemaPublisher(ctx, settings.topics(), settings.publishSchemas());
+      if (schemas.enabled()) { // before any row: the types exist, with their tables' shapes
+        List<TopicSchema.Table> shapes = new ArrayList<>();
+        for (TableInfo t : tables.values()) {
+          shapes.add(catalog.shape(t.name(), t.oid(), t.columns(), t.keyColumns()));
+        }
+        schemas.publishAll(shapes);
+      }
       Optional<SourcePosition> position = ctx.position();
       ResumeState state;
       if (position.isEmpty()) {
@@ -56,7 +66,7 @@ public final class PostgresIngestable implements Ingestable {
       }
       pipeline.awaitAll(() -> { }, 1000);
       try (Connection replication = connections.openReplication()) {
-        new Streamer(ctx, settings, tables, catalog, side, pipeline, state, connections).run(replication);
+        new Streamer(ctx, settings, tables, catalog, side, pipeline, state, connections, schemas).run(replication);
       }
     } catch (Pipeline.Stopped e) {
       // asked to stop

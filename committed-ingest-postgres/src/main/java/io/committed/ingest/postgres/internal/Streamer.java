@@ -8,6 +8,7 @@ import io.committed.ingest.postgres.internal.PgOutput.Tuple;
 import io.committed.ingest.sql.internal.Pipeline;
 import io.committed.ingest.sql.internal.Outbox;
 import io.committed.ingest.sql.internal.RowEncoder;
+import io.committed.ingest.sql.internal.SchemaPublisher;
 import io.committed.ingest.sql.internal.TableName;
 import io.committed.ingest.sql.internal.TopicSpec;
 import io.committed.spi.IngestContext;
@@ -54,6 +55,7 @@ final class Streamer {
   private ResumeState state;
   private PGReplicationStream stream;
   private final RequestedCopy copy;
+  private final SchemaPublisher schemas;
   /** The commit LSN of the transaction being read, and of the last one read. */
   private long txnCommitLsn;
   private long lastCommitLsn;
@@ -75,7 +77,8 @@ final class Streamer {
   private long skipped;
 
   Streamer(IngestContext ctx, PgSettings settings, Map<TableName, TableInfo> tables, Catalog catalog, Connection side,
-      Pipeline pipeline, ResumeState state, Connections connections) {
+      Pipeline pipeline, ResumeState state, Connections connections, SchemaPublisher schemas) {
+    this.schemas = schemas;
     this.ctx = ctx;
     this.settings = settings;
     this.tables = tables;
@@ -192,7 +195,7 @@ final class Streamer {
     // logical messages (heartbeats) and ignored messages add nothing: their transaction commits a position
   }
 
-  private void relation(PgOutput.Relation r) {
+  private void relation(PgOutput.Relation r) throws SQLException {
     Optional<Outbox> outbox = settings.outboxOf(r.table());
     if (outbox.isPresent()) {
       outboxes.put(r.oid(), new Outbox.Encoder<>(outbox.get(), r.columns(), Column::name,
@@ -207,6 +210,9 @@ final class Streamer {
       return;
     }
     encoders.put(r.oid(), PgRows.encoder(spec.get(), r.table(), r.columns(), info.keyColumns(), catalog::kindOf));
+    if (schemas.enabled()) { // rows of the new shape follow
+      schemas.shape(catalog.shape(r.table(), r.oid(), r.columns(), info.keyColumns()));
+    }
     PreparedStatement old = refetch.remove(r.table()); // the shape may have changed
     if (old != null) {
       try {

@@ -131,4 +131,15 @@ public enum ValueKind implements ValueFormat {
     }
     return out.toByteArray();
   }
+
+  @Override
+  public java.util.List<String> jsonTypes() {
+    return switch (this) {
+      case INTEGER -> java.util.List.of("integer");
+      case DECIMAL, FLOAT -> java.util.List.of("number", "string"); // NaN and infinities are strings
+      case BOOLEAN -> java.util.List.of("boolean");
+      case JSON -> java.util.List.of();
+      default -> java.util.List.of("string");
+    };
+  }
 }

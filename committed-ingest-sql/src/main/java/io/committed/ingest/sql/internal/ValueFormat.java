@@ -34,4 +34,12 @@ public interface ValueFormat {
   default boolean serverValidated() {
     return false;
   }
+
+  /**
+   * The JSON Schema types a value of this kind is written as ({@code integer}, {@code number},
+   * {@code string}, {@code boolean}); empty for JSON documents, which may be anything.
+   */
+  default java.util.List<String> jsonTypes() {
+    return java.util.List.of("string");
+  }
 }
