@@ -232,17 +232,7 @@ final class ChronicleEventLog implements EventLog {
       return 0;
     }
     checkOpen();
-    long start;
-    writeLock.lock();
-    try {
-      Map.Entry<Long, Integer> c = cycleByFirstIndex.floorEntry(fromIndex);
-      if (c == null) {
-        throw new IllegalStateException("the event log " + dir + " has no file holding entry " + fromIndex);
-      }
-      start = rollCycle.toIndex(c.getValue(), fromIndex - c.getKey());
-    } finally {
-      writeLock.unlock();
-    }
+    long start = queueIndexOf(fromIndex);
     int n = 0;
     ExcerptTailer tailer = borrowTailer();
     boolean healthy = false;
@@ -345,14 +335,7 @@ final class ChronicleEventLog implements EventLog {
     if (index < 1 || index > last) {
       throw new IllegalArgumentException("no entry " + index + " to scrub (the event log ends at " + last + ")");
     }
-    long start;
-    writeLock.lock();
-    try {
-      Map.Entry<Long, Integer> c = cycleByFirstIndex.floorEntry(index);
-      start = rollCycle.toIndex(c.getValue(), index - c.getKey());
-    } finally {
-      writeLock.unlock();
-    }
+    long start = queueIndexOf(index);
     ExcerptTailer tailer = borrowTailer();
     boolean healthy = false;
     rewriting.writeLock().lock();
@@ -383,6 +366,20 @@ final class ChronicleEventLog implements EventLog {
     } finally {
       rewriting.writeLock().unlock();
       returnTailer(tailer, healthy);
+    }
+  }
+
+  /** Chronicle's index of entry {@code index}: its cycle's, and its place in it. */
+  private long queueIndexOf(long index) {
+    writeLock.lock();
+    try {
+      Map.Entry<Long, Integer> c = cycleByFirstIndex.floorEntry(index);
+      if (c == null) {
+        throw new IllegalStateException("the event log " + dir + " has no file holding entry " + index);
+      }
+      return rollCycle.toIndex(c.getValue(), index - c.getKey());
+    } finally {
+      writeLock.unlock();
     }
   }
 

@@ -17,13 +17,10 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
@@ -39,7 +36,6 @@ import org.junit.jupiter.api.Test;
 class MariaDbSnapshotIT {
   private static final IngestableFactory FACTORY = new MariaDbIngestableFactory();
   private static final Duration WAIT = Duration.ofSeconds(90);
-  private static final Pattern V = Pattern.compile("\"v\":(\\d+)");
   private MyHarness my;
 
   @BeforeEach
@@ -110,27 +106,6 @@ class MariaDbSnapshotIT {
     });
   }
 
-  /** Fails when a key's v ever goes down in log order, or a deleted key comes back: a copy out of order. */
-  private static void assertNoKeyOutOfOrder(TestIngestLog t) {
-    Map<String, Integer> lastV = new HashMap<>();
-    Set<String> deleted = new HashSet<>();
-    for (LogEntry e : SqlTestSource.all(t.log())) {
-      for (Entity x : e.entities()) {
-        String k = x.keyAsString();
-        if (x.delete()) {
-          deleted.add(k);
-          continue;
-        }
-        assertThat(deleted).as("key %s upserted at entry %d after its delete", k, e.index()).doesNotContain(k);
-        Matcher m = V.matcher(x.dataAsString());
-        assertThat(m.find()).isTrue();
-        int v = Integer.parseInt(m.group(1));
-        assertThat(v).as("v of key %s at entry %d", k, e.index()).isGreaterThanOrEqualTo(lastV.getOrDefault(k, 0));
-        lastV.put(k, v);
-      }
-    }
-  }
-
   /** Stops the writer, then waits for the log to fold to the table's rows and checks their order. */
   private int stopAndAwaitTheTable(TestIngestLog t, AtomicBoolean stop, CompletableFuture<Integer> writes, long seed)
       throws Exception {
@@ -139,7 +114,7 @@ class MariaDbSnapshotIT {
     Map<String, String> expected = table();
     Await.until("the log to equal the table (seed " + seed + ", " + written + " writes)", WAIT,
         () -> SqlTestSource.fold(t.log(), "snap").equals(expected));
-    assertNoKeyOutOfOrder(t);
+    SqlTestSource.assertNoKeyOutOfOrder(t.log(), "snap", x -> false);
     return written;
   }
 
@@ -305,7 +280,7 @@ class MariaDbSnapshotIT {
           .containsEntry("102", "{\"id\":102,\"v\":0,\"note\":\"b\"}")
           .containsEntry("103", "{\"id\":103,\"v\":2,\"note\":\"c\"}")
           .containsEntry("11", "{\"id\":11,\"v\":0,\"note\":\"new\"}");
-      assertNoKeyOutOfOrder(t);
+      SqlTestSource.assertNoKeyOutOfOrder(t.log(), "snap", x -> false);
       assertThat(second.stop(WAIT)).isTrue();
       assertThat(t.position().orElseThrow().stateAsString()).contains("\"phase\":\"streaming\"")
           .contains(my.db.databaseName() + ".later");

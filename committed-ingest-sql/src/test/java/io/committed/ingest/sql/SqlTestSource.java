@@ -185,4 +185,36 @@ public abstract class SqlTestSource implements AutoCloseable {
     }
     return state;
   }
+
+  private static final java.util.regex.Pattern V = java.util.regex.Pattern.compile("\"v\":(\\d+)");
+
+  /**
+   * For a table whose writers only ever increment {@code v} and never re-insert a deleted key:
+   * fails when a key's {@code v} goes down in log order, or a deleted key comes back (a copied row
+   * written out of order with the stream). Entities {@code ignored} says are left out.
+   */
+  public static void assertNoKeyOutOfOrder(CommittedLog log, String topic, java.util.function.Predicate<Entity> ignored) {
+    Map<String, Integer> lastV = new java.util.HashMap<>();
+    java.util.Set<String> deleted = new java.util.HashSet<>();
+    for (LogEntry e : entries(log, topic)) {
+      for (Entity x : e.entities()) {
+        String k = x.keyAsString();
+        if (!x.typeId().equals(topic) || ignored.test(x)) {
+          continue;
+        }
+        if (x.delete()) {
+          deleted.add(k);
+          continue;
+        }
+        org.assertj.core.api.Assertions.assertThat(deleted).as("key %s upserted at entry %d after its delete", k,
+            e.index()).doesNotContain(k);
+        java.util.regex.Matcher m = V.matcher(x.dataAsString());
+        org.assertj.core.api.Assertions.assertThat(m.find()).as("v in %s", x.dataAsString()).isTrue();
+        int v = Integer.parseInt(m.group(1));
+        org.assertj.core.api.Assertions.assertThat(v).as("v of key %s at entry %d", k, e.index())
+            .isGreaterThanOrEqualTo(lastV.getOrDefault(k, 0));
+        lastV.put(k, v);
+      }
+    }
+  }
 }

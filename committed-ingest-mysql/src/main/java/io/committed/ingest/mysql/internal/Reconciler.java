@@ -1,14 +1,11 @@
 package io.committed.ingest.mysql.internal;
 
 import io.committed.api.Entity;
-import io.committed.api.Proposal;
 import io.committed.ingest.sql.internal.Pipeline;
 import io.committed.ingest.sql.internal.StaleKeys;
 import io.committed.ingest.sql.internal.TableName;
 import io.committed.ingest.sql.internal.TopicSpec;
 import io.committed.spi.IngestContext;
-import io.committed.spi.LiveKeyScan;
-import io.committed.spi.PermanentIngestException;
 import io.committed.spi.SnapshotRequest;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -132,28 +129,10 @@ final class Reconciler {
     if (keys == null) {
       keys = new StaleKeys(topic, settings.batchSize()); // unreachable: every reconciled topic has its keys
     }
-    LiveKeyScan scan = ctx.liveKeys().orElseThrow(() -> new PermanentIngestException("ingestable '"
-        + ctx.ingestableId() + "' must delete the keys of topic '" + topic + "' its tables no longer have, and its"
-        + " context cannot list the live keys of the log"));
     LOG.info("ingestable '{}': copy of topic '{}' done ({} keys); deleting the keys its tables no longer have",
         ctx.ingestableId(), topic, keys.copiedCount());
-    StaleKeys k = keys;
-    scan.forEachLiveKey(topic, key -> k.live(key, batch -> {
-      tombstones += batch.size();
-      pipeline.add(0, 0, ctx.propose(new Proposal(batch), state.position(false)));
-      pipeline.awaitRoom(() -> { }, 1000);
-      if (ctx.stopRequested()) {
-        throw new Pipeline.Stopped();
-      }
-    }));
-    List<Entity> rest = keys.rest();
-    tombstones += rest.size();
     ResumeState done = state.reconciled(topic);
-    if (rest.isEmpty()) {
-      pipeline.add(0, 0, ctx.commitPosition(done.position(false)));
-    } else {
-      pipeline.add(0, 0, ctx.propose(new Proposal(rest), done.position(false)));
-    }
+    tombstones += keys.deleteStale(ctx, pipeline, n -> state.position(false), n -> done.position(false), () -> { });
     LOG.info("ingestable '{}': topic '{}' reconciled: {} keys its tables no longer have deleted", ctx.ingestableId(),
         topic, keys.stale());
     return done;

@@ -7,8 +7,6 @@ import io.committed.ingest.sql.internal.StaleKeys;
 import io.committed.ingest.sql.internal.TableName;
 import io.committed.ingest.sql.internal.TopicSpec;
 import io.committed.spi.IngestContext;
-import io.committed.spi.LiveKeyScan;
-import io.committed.spi.PermanentIngestException;
 import io.committed.spi.SnapshotRequest;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
@@ -256,25 +254,8 @@ final class RequestedCopy implements AutoCloseable {
     pipeline.awaitAll(keepAlive, 1000); // the scan sees everything proposed before it
     StaleKeys keys = kept.remove(topic);
     changed.remove(topic);
-    LiveKeyScan scan = ctx.liveKeys().orElseThrow(() -> new PermanentIngestException("ingestable '"
-        + ctx.ingestableId() + "' must delete the keys of topic '" + topic + "' its tables no longer have, and its"
-        + " context cannot list the live keys of the log"));
-    scan.forEachLiveKey(topic, key -> keys.live(key, batch -> {
-      tombstones += batch.size();
-      pipeline.add(0, 0, ctx.propose(new Proposal(batch), state.position(0)));
-      pipeline.awaitRoom(keepAlive, 1000);
-      if (ctx.stopRequested()) {
-        throw new Pipeline.Stopped();
-      }
-    }));
-    List<Entity> rest = keys.rest();
-    tombstones += rest.size();
     ResumeState done = state.reconciled(topic);
-    if (rest.isEmpty()) {
-      pipeline.add(0, 0, ctx.commitPosition(done.position(0)));
-    } else {
-      pipeline.add(0, 0, ctx.propose(new Proposal(rest), done.position(0)));
-    }
+    tombstones += keys.deleteStale(ctx, pipeline, n -> state.position(0), n -> done.position(0), keepAlive);
     LOG.info("ingestable '{}': topic '{}' copied again ({} keys) and reconciled: {} keys its tables no longer have"
         + " deleted", ctx.ingestableId(), topic, keys.copiedCount(), keys.stale());
     return done;

@@ -11,8 +11,6 @@ import io.committed.ingest.sql.internal.TableName;
 import io.committed.ingest.sql.internal.TopicSpec;
 import io.committed.spi.IngestContext;
 import io.committed.spi.IngestStatus;
-import io.committed.spi.LiveKeyScan;
-import io.committed.spi.PermanentIngestException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -129,31 +127,19 @@ final class Snapshotter {
     pipeline.awaitAll(() -> { }, 1000);
     status(copied, "deleting keys of topic '" + topic.topic() + "' the tables no longer have");
     ResumeState[] state = {copied};
-    LiveKeyScan scan = ctx.liveKeys().orElseThrow(() -> new PermanentIngestException("ingestable '"
-        + ctx.ingestableId() + "' must delete the keys a re-snapshot did not copy, and its context cannot list the"
-        + " live keys of the log"));
-    scan.forEachLiveKey(topic.topic(), key -> keys.live(key, batch -> {
-      state[0] = state[0].deleted(batch.size());
-      Proposal p = new Proposal(batch);
-      pipeline.add(0, p.payloadBytes(), ctx.propose(p, state[0].position(0)));
-      status(state[0], "deleting keys of topic '" + topic.topic() + "' the tables no longer have: "
-          + keys.stale() + " so far");
-      pipeline.awaitRoom(() -> { }, 1000);
-      if (ctx.stopRequested()) {
-        throw new Pipeline.Stopped();
+    keys.deleteStale(ctx, pipeline, n -> {
+      state[0] = copied.deleted(n);
+      status(state[0], "deleting keys of topic '" + topic.topic() + "' the tables no longer have: " + n + " so far");
+      return state[0].position(0);
+    }, n -> {
+      ResumeState d = copied.deleted(n);
+      for (TableName t : topic.tables()) {
+        d = d.copied(t, d.rows());
       }
-    }));
-    List<Entity> rest = keys.rest();
-    ResumeState done = state[0].deleted(rest.size());
-    for (TableName t : topic.tables()) {
-      done = done.copied(t, done.rows());
-    }
-    if (rest.isEmpty()) {
-      pipeline.add(0, 0, ctx.commitPosition(done.position(0)));
-    } else {
-      Proposal p = new Proposal(rest);
-      pipeline.add(0, p.payloadBytes(), ctx.propose(p, done.position(0)));
-    }
+      state[0] = d;
+      return d.position(0);
+    }, () -> { });
+    ResumeState done = state[0];
     LOG.info("ingestable '{}': re-snapshot of topic '{}' copied {} keys and deleted {} keys its tables no longer have",
         ctx.ingestableId(), topic.topic(), keys.copiedCount(), keys.stale());
     status(done, "topic '" + topic.topic() + "': " + keys.stale() + " keys deleted that the tables no longer have");

@@ -1,12 +1,18 @@
 package io.committed.ingest.sql.internal;
 
 import io.committed.api.Entity;
+import io.committed.api.Proposal;
+import io.committed.spi.IngestContext;
+import io.committed.spi.LiveKeyScan;
+import io.committed.spi.PermanentIngestException;
+import io.committed.spi.SourcePosition;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.LongFunction;
 
 /**
  * The tombstone pass of a copy that reconciles a topic with its tables (a re-snapshot): remembers
@@ -67,6 +73,40 @@ public final class StaleKeys {
     List<Entity> b = batch;
     batch = new ArrayList<>();
     return b;
+  }
+
+  /**
+   * The pass itself, once the copy's proposals are in the pipeline: scans the topic's live keys in
+   * the log ({@link IngestContext#liveKeys}) and proposes a delete of each key the copy did not
+   * write, {@code batchSize} per entry with position {@code during} (given the keys deleted so far,
+   * this batch included), then the rest, or a position without data, with {@code done} (given the
+   * total). Runs on the ingestable's thread, waiting for room in the pipeline between batches.
+   *
+   * @return how many keys were deleted
+   * @throws PermanentIngestException when the context cannot list live keys
+   */
+  public long deleteStale(IngestContext ctx, Pipeline pipeline, LongFunction<SourcePosition> during,
+      LongFunction<SourcePosition> done, Runnable keepAlive) {
+    LiveKeyScan scan = ctx.liveKeys().orElseThrow(() -> new PermanentIngestException(
+        "ingestable '" + ctx.ingestableId() + "' must delete the keys of topic '" + topic + "' its tables no longer"
+        + " have, and its context cannot list the live keys of the log"));
+    scan.forEachLiveKey(topic, key -> live(key, batch -> {
+      Proposal p = new Proposal(batch);
+      pipeline.add(0, p.payloadBytes(), ctx.propose(p, during.apply(stale)));
+      pipeline.awaitRoom(keepAlive, 1000);
+      if (ctx.stopRequested()) {
+        throw new Pipeline.Stopped();
+      }
+    }));
+    List<Entity> last = rest();
+    SourcePosition end = done.apply(stale);
+    if (last.isEmpty()) {
+      pipeline.add(0, 0, ctx.commitPosition(end));
+    } else {
+      Proposal p = new Proposal(last);
+      pipeline.add(0, p.payloadBytes(), ctx.propose(p, end));
+    }
+    return stale;
   }
 
   /** Live keys found missing from the copy so far. */
