@@ -19,6 +19,24 @@ public final class NodeContext {
     this.settings = settings;
     this.metrics = metrics;
     this.readiness = new Readiness(settings.readyApplyStallTimeout(), System::nanoTime);
+    sampler.scheduleWithFixedDelay(this::sampleReadiness, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  /** Samples apply progress every second, so that a stall is seen by the first probe after it. */
+  private final java.util.concurrent.ScheduledExecutorService sampler =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "committed-ready-sampler");
+        t.setDaemon(true);
+        return t;
+      });
+
+  private void sampleReadiness() {
+    try {
+      io.committed.LogStatus s = log.status();
+      readiness.sample(s.engineAppliedIndex(), s.engineCommittedIndex());
+    } catch (RuntimeException e) {
+      // the log is closing, or its engine cannot tell: the next sample or check tries again
+    }
   }
 
   /** What {@code /ready} answers from. */
@@ -46,6 +64,7 @@ public final class NodeContext {
   public void stopping(boolean value) {
     stopping = value;
     if (value) {
+      sampler.shutdownNow();
       onStopping.forEach(Runnable::run);
     }
   }

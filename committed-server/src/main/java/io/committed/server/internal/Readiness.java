@@ -13,8 +13,9 @@ import java.util.function.LongSupplier;
  * committed but the applied index has not moved for {@code stallTimeout}. A node that applies
  * behind the commit index but moves is ready: under load it is always a few entries behind.
  *
- * <p>Progress is observed at each check (probes call often); time comes from {@code nanoClock}, so
- * tests advance a fake clock. Thread-safe.
+ * <p>Progress is observed by {@link #sample}, which the node calls every second whether or not
+ * anyone asks (so the first check after a long stall sees the stall), and at each check; time
+ * comes from {@code nanoClock}, so tests advance a fake clock. Thread-safe.
  */
 public final class Readiness {
   private final long stallNanos;
@@ -36,6 +37,25 @@ public final class Readiness {
   }
 
   /**
+   * Notes where applying stands: the applied index moved, or nothing is left to apply (progress
+   * too: an idle hour is not a stall when the next write comes).
+   *
+   * @return the time of the sample
+   */
+  public synchronized long sample(long applied, long committed) {
+    long now = nanoClock.getAsLong();
+    boolean behind = applied < committed;
+    if (applied != lastApplied || !behind) {
+      lastApplied = applied;
+      lastMoved = now;
+    }
+    if (!behind) {
+      caughtUp = true;
+    }
+    return now;
+  }
+
+  /**
    * The reasons this node is not ready, empty when it is.
    *
    * @param stopping the node shuts down
@@ -44,16 +64,8 @@ public final class Readiness {
    * @param committed the engine index this node knows to be committed
    */
   public synchronized List<String> check(boolean stopping, boolean leaderKnown, long applied, long committed) {
-    long now = nanoClock.getAsLong();
+    long now = sample(applied, committed);
     boolean behind = applied < committed;
-    if (applied != lastApplied || !behind) {
-      // having nothing to apply is progress too: an idle hour is not a stall when the next write comes
-      lastApplied = applied;
-      lastMoved = now;
-    }
-    if (!behind) {
-      caughtUp = true;
-    }
     List<String> reasons = new ArrayList<>();
     if (stopping) {
       reasons.add("the node is shutting down");

@@ -81,4 +81,24 @@ class ReadinessTest {
     assertThat(quick.check(false, true, 1, 2)).hasSize(1);
     assertThatThrownBy(() -> new Readiness(Duration.ZERO, nanos::get)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void samplesTakenWithoutAnyCheckLetTheFirstCheckAfterALongStallSeeIt() {
+    readiness.check(false, true, 10, 10);
+    readiness.sample(40, 100); // applied moved to 40, then stood still while nobody asked
+    for (int i = 0; i < 40; i++) {
+      advance(1);
+      readiness.sample(40, 100);
+    }
+    assertThat(readiness.check(false, true, 40, 100)).singleElement().asString()
+        .contains("applying has stalled: applied 40 of 100 committed, no progress for 40 s");
+  }
+
+  @Test
+  void withoutSamplesAStallFirstSeenByACheckCountsFromThatCheck() {
+    readiness.check(false, true, 10, 10);
+    advance(40);
+    // the applied index moved since the last look: counted as progress now (what the samples prevent)
+    assertThat(readiness.check(false, true, 40, 100)).isEmpty();
+  }
 }
