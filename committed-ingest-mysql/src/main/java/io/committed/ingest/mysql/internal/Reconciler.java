@@ -1,19 +1,17 @@
 package io.committed.ingest.mysql.internal;
 
 import io.committed.api.Entity;
+import io.committed.ingest.sql.internal.OpenRequests;
 import io.committed.ingest.sql.internal.Pipeline;
 import io.committed.ingest.sql.internal.StaleKeys;
 import io.committed.ingest.sql.internal.TableName;
-import io.committed.ingest.sql.internal.TopicSpec;
 import io.committed.spi.IngestContext;
-import io.committed.spi.SnapshotRequest;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,17 +65,14 @@ final class Reconciler {
       return state;
     }
     lastRequestCheck = System.nanoTime();
-    List<SnapshotRequest> open = ctx.snapshotRequests().stream().filter(r -> r.number() > state.request()).toList();
+    Optional<OpenRequests> open = OpenRequests.above(ctx, settings.topics(), state.request());
     if (open.isEmpty()) {
       return state;
     }
-    Set<String> named = new HashSet<>();
-    open.forEach(r -> named.addAll(r.tables()));
-    List<TableName> again = settings.tables().stream().filter(t -> named.contains(t.toString())).toList();
-    List<String> topics = settings.topics().stream().filter(t -> t.tables().stream().anyMatch(again::contains))
-        .map(TopicSpec::topic).toList();
-    long number = open.get(open.size() - 1).number();
-    if (again.size() < named.size()) {
+    List<TableName> again = open.get().tables();
+    List<String> topics = open.get().topics();
+    long number = open.get().number();
+    if (open.get().namesUncaptured()) {
       LOG.warn("ingestable '{}': snapshot request {} names tables its config no longer captures; copying {}",
           ctx.ingestableId(), number, again);
     }

@@ -2,12 +2,12 @@ package io.committed.ingest.postgres.internal;
 
 import io.committed.api.Entity;
 import io.committed.api.Proposal;
+import io.committed.ingest.sql.internal.OpenRequests;
 import io.committed.ingest.sql.internal.Pipeline;
 import io.committed.ingest.sql.internal.StaleKeys;
 import io.committed.ingest.sql.internal.TableName;
 import io.committed.ingest.sql.internal.TopicSpec;
 import io.committed.spi.IngestContext;
-import io.committed.spi.SnapshotRequest;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -166,18 +167,15 @@ final class RequestedCopy implements AutoCloseable {
       return state;
     }
     lastRequestCheck = System.nanoTime();
-    List<SnapshotRequest> open = ctx.snapshotRequests().stream().filter(r -> r.number() > state.request()).toList();
+    Optional<OpenRequests> open = OpenRequests.above(ctx, settings.topics(), state.request());
     if (open.isEmpty()) {
       return state;
     }
-    Set<String> named = new HashSet<>();
-    open.forEach(r -> named.addAll(r.tables()));
-    List<String> topics = settings.topics().stream()
-        .filter(t -> t.tables().stream().anyMatch(x -> named.contains(x.toString()))).map(TopicSpec::topic).toList();
-    long number = open.get(open.size() - 1).number();
-    if (topics.isEmpty()) {
-      LOG.warn("ingestable '{}': snapshot request {} names no table its config still captures ({})",
-          ctx.ingestableId(), number, named);
+    long number = open.get().number();
+    List<String> topics = open.get().topics();
+    if (open.get().namesUncaptured()) {
+      LOG.warn("ingestable '{}': snapshot request {} names tables its config no longer captures ({}); copying the"
+          + " topics of {}", ctx.ingestableId(), number, open.get().named(), open.get().tables());
     }
     ResumeState taken = state.withRequest(number, topics);
     pipeline.add(0, 0, ctx.commitPosition(taken.position(0)));
