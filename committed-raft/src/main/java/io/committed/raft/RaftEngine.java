@@ -408,11 +408,6 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     eraser.eraseThrough(RaftEntries.raftIndex(engineIndex));
   }
 
-  /** Whether every erase of the raft log asked for is done (for tests). */
-  boolean raftLogErased() {
-    return eraser.done();
-  }
-
   @Override
   public CompletableFuture<Void> readBarrier() {
     return forwarder.readBarrier();

@@ -71,7 +71,8 @@ public final class SchemaPublisher {
       return;
     }
     if (ctx.publishSchema(topic.topic(), schema).isEmpty() && !published.containsKey(topic.topic())) {
-      LOG.info("ingestable '{}': type '{}' is defined by hand: its schema is not published from the tables",
+      LOG.info("ingestable '{}': type '{}' is defined by hand (or by another ingestable): its schema is not"
+          + " published from the tables",
           ctx.ingestableId(), topic.topic());
     }
     published.put(topic.topic(), schema);
