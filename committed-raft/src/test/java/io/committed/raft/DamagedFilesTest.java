@@ -203,17 +203,25 @@ class DamagedFilesTest {
     assertRefusedNaming(d, seg);
   }
 
-  @Test
-  void aFullSegmentCutAgainAfterAScrubDoesNotMakeTheOlderSnapshotLookDamaged() throws IOException {
-    Path d = copy();
-    // a scrub rewrote entries and the next snapshot cut the segment again, but the node stopped before that
-    // snapshot was complete: segments/ holds the new segment, the newest snapshot still its own older copy
-    Path seg = one(d.resolve("segments"), "events-*.seg");
+  /**
+   * Replaces {@code seg} (a hard link the newest snapshot shares) by a new file of other bytes with
+   * a matching {@code .crc}, as the snapshot after a scrub cuts it; the snapshot keeps the old file.
+   */
+  private static Path cutAgain(Path seg) throws IOException {
     byte[] bytes = Files.readAllBytes(seg);
     bytes[bytes.length - 3] ^= 0x5a;
     Files.delete(seg);
     Files.write(seg, java.util.Arrays.copyOf(bytes, bytes.length - 2));
     Files.writeString(seg.resolveSibling(seg.getFileName() + ".crc"), DataFiles.crc32c(seg));
+    return seg;
+  }
+
+  @Test
+  void aFullSegmentCutAgainAfterAScrubDoesNotMakeTheOlderSnapshotLookDamaged() throws IOException {
+    Path d = copy();
+    // a scrub rewrote entries and the next snapshot cut the segment again, but the node stopped before that
+    // snapshot was complete: segments/ holds the new segment, the newest snapshot still its own older copy
+    cutAgain(one(d.resolve("segments"), "events-*.seg"));
     try (CommittedLog log = builder(d, RaftCluster.freePort()).start()) {
       assertThat(log.lastIndex()).isEqualTo(entries);
     }
@@ -222,12 +230,7 @@ class DamagedFilesTest {
   @Test
   void anOlderSnapshotsOwnCopyOfASegmentCutAgainIsStillChecked() throws IOException {
     Path d = copy();
-    Path seg = one(d.resolve("segments"), "events-*.seg");
-    byte[] bytes = Files.readAllBytes(seg);
-    Files.delete(seg);
-    byte[] recut = java.util.Arrays.copyOf(bytes, bytes.length - 2);
-    Files.write(seg, recut);
-    Files.writeString(seg.resolveSibling(seg.getFileName() + ".crc"), DataFiles.crc32c(seg));
+    Path seg = cutAgain(one(d.resolve("segments"), "events-*.seg"));
     Path own = snapshotDir(d).resolve(seg.getFileName());
     flip(own, Files.size(own) - 3);
     assertRefusedNaming(d, own);
