@@ -265,6 +265,25 @@ public final class CommittedBuilder {
     return listenAddress(parsed);
   }
 
+  /**
+   * Raft: mutual TLS between nodes, for raft messages, forwarded proposals and membership calls,
+   * from PEM files: this node's certificate chain, its private key (PKCS#8 or PKCS#1 RSA), and the
+   * CA certificates peers' certificates must chain to. Each node's certificate must name, as a
+   * subject alternative name, the host its peers reach it by (its address in {@link #peers}).
+   * Every node of a group needs TLS on, or none. The files are read again, for new connections,
+   * when they change. Sets the raft engine's {@code tlsCertFile}, {@code tlsKeyFile} and
+   * {@code tlsCaFile} options; docs/operations.md has the details.
+   */
+  public CommittedBuilder peerTls(Path certFile, Path keyFile, Path caFile) {
+    if (certFile == null || keyFile == null || caFile == null) {
+      throw new ConfigException("peerTls", "peerTls needs the certificate, key and CA files, got " + certFile + ", "
+          + keyFile + ", " + caFile);
+    }
+    option("tlsCertFile", certFile.toString(), "peerTls");
+    option("tlsKeyFile", keyFile.toString(), "peerTls");
+    return option("tlsCaFile", caFile.toString(), "peerTls");
+  }
+
   /** The largest encoded proposal accepted, in bytes (default 16 MiB). */
   public CommittedBuilder maxProposalBytes(int bytes) {
     if (bytes < 1024) {
@@ -453,7 +472,7 @@ public final class CommittedBuilder {
       if (engine != null) {
         conflicting.add("engine");
       }
-      conflicting.addAll(engineOptionSetters.values());
+      new java.util.LinkedHashSet<>(engineOptionSetters.values()).forEach(conflicting::add);
       if (!conflicting.isEmpty()) {
         throw new ConfigException("inMemory", "inMemory() cannot be combined with " + String.join(", ", conflicting)
             + ": the in-memory engine keeps no files, has a single node and reads no engine options; remove "

@@ -38,6 +38,8 @@ final class ClusterOps implements AutoCloseable {
   private final TimerWaits waits;
   private final CatchUpNudge nudge;
   private CliService cli;
+  /** The node's TLS for the membership client, or null. */
+  private final PeerTls tls;
 
   /**
    * Called once the engine's raft node exists: the nudge listens to it whichever node asks for a change.
@@ -45,7 +47,8 @@ final class ClusterOps implements AutoCloseable {
    * @param timer runs the retries and checks the waits are made of (short tasks): a caller blocks on
    *     a future the timer completes, never in a sleep
    */
-  ClusterOps(GroupView view, Node node, String groupId, ScheduledExecutorService timer) {
+  ClusterOps(GroupView view, Node node, String groupId, ScheduledExecutorService timer, PeerTls tls) {
+    this.tls = tls;
     this.view = view;
     this.groupId = groupId;
     this.nodeId = node.getNodeId().getPeerId().getIdx();
@@ -60,7 +63,7 @@ final class ClusterOps implements AutoCloseable {
       CliOptions options = new CliOptions();
       options.setTimeoutMs((int) Math.min(Integer.MAX_VALUE, timeoutMillis));
       options.setMaxRetry(3);
-      cli = RaftServiceFactory.createAndInitCliService(options);
+      cli = PeerTlsRpcFactory.withTls(tls, () -> RaftServiceFactory.createAndInitCliService(options));
     }
     return cli;
   }

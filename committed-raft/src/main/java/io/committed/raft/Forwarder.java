@@ -42,9 +42,12 @@ final class Forwarder implements AutoCloseable {
     this.applied = applied;
   }
 
-  /** Creates the RPC client; before the dispatcher runs. */
-  void open() {
+  /** Creates the RPC client, speaking {@code tls} unless it is null; before the dispatcher runs. */
+  void open(PeerTls tls) {
     RpcClient c = RpcFactoryHelper.rpcFactory().createRpcClient();
+    if (tls != null) {
+      tls.configure(c);
+    }
     c.init(new RpcOptions());
     client = c;
   }

@@ -74,6 +74,8 @@ final class RaftEngine implements LogEngine, ClusterEngine {
   private final RaftStateMachine fsm;
   private final GroupView view;
   private final NodeContext context;
+  /** Mutual TLS for the replication traffic, or null for plain TCP. */
+  private final PeerTls tls;
   private volatile RaftGroupService group;
   private volatile Node node;
   private volatile ClusterOps cluster;
@@ -83,6 +85,8 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     this.settings = settings;
     this.dataDir = config.dataDir();
     this.self = PeerAddress.peerId(config.nodeId(), config.selfAddress());
+    // unusable TLS files fail before anything is opened
+    this.tls = PeerTls.of(settings, config.groupId() + "-" + config.nodeId());
     // first: nothing else may touch the files of a directory another process holds, or another group's
     this.directory = DataDirectory.open(dataDir, config.groupId(), config.nodeId());
     try {
@@ -136,6 +140,9 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     ForwardCodec.register();
     RpcServer rpcServer = RaftRpcServerFactory.createRaftRpcServer(listen);
     rpcServer.registerProcessor(new ForwardProcessor(context, dispatcher));
+    if (tls != null) {
+      tls.configure(rpcServer);
+    }
     // bind first: a port in use must fail before a raft node (with its timers) exists
     boolean bound;
     try {
@@ -153,7 +160,7 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     RaftGroupService service = new RaftGroupService(config.groupId(), self, nodeOptions(initial), rpcServer);
     Node n;
     try {
-      n = service.start(false);
+      n = PeerTlsRpcFactory.withTls(tls, () -> service.start(false));
     } catch (RuntimeException e) {
       abortStart(service);
       throw new CommittedException("raft node " + config.nodeId() + " of group '" + config.groupId()
@@ -168,8 +175,8 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     this.group = service;
     this.node = n;
     n.addReplicatorStateListener(mender);
-    forwarder.open();
-    this.cluster = new ClusterOps(view, n, config.groupId(), timer);
+    forwarder.open(tls);
+    this.cluster = new ClusterOps(view, n, config.groupId(), timer, tls);
     // a periodic task that throws is never run again: each catches what it throws
     timer.scheduleWithFixedDelay(() -> survive("tick", this::tick), TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     timer.scheduleWithFixedDelay(() -> survive("peer check", () -> mender.checkPeers(node)), 1, 1, TimeUnit.SECONDS);

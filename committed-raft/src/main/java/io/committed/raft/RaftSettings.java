@@ -2,6 +2,7 @@ package io.committed.raft;
 
 import io.committed.api.ConfigException;
 import io.committed.api.HostPort;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -29,6 +30,12 @@ import java.util.Set;
  * @param segmentBytes {@code segmentBytes}: bytes per event-log segment in snapshots (default 64 MiB)
  * @param listenAddress {@code listenAddress}: {@code host:port} the replication server binds when it
  *     differs from the address the peers use (behind NAT or a proxy); null binds the peers' address
+ * @param tlsCertFile {@code tlsCertFile}: this node's PEM certificate chain for mutual TLS between
+ *     nodes ({@link PeerTls}); set with {@code tlsKeyFile} and {@code tlsCaFile}, or none of them
+ *     (plain TCP)
+ * @param tlsKeyFile {@code tlsKeyFile}: the PEM private key of {@code tlsCertFile}
+ * @param tlsCaFile {@code tlsCaFile}: the PEM certificates of the CAs whose certificates peers
+ *     must present
  */
 record RaftSettings(
     int electionTimeoutMs,
@@ -40,11 +47,15 @@ record RaftSettings(
     long leaderWaitMs,
     int segmentEntries,
     long segmentBytes,
-    String listenAddress) {
+    String listenAddress,
+    String tlsCertFile,
+    String tlsKeyFile,
+    String tlsCaFile) {
 
   private static final Set<String> KEYS = Set.of("electionTimeoutMs", "snapshotIntervalSeconds", "join",
       "maxBatchCommands", "maxBatchBytes", "maxEntriesInFlight", "leaderWaitMs", "segmentEntries", "segmentBytes",
-      "listenAddress");
+      "listenAddress", "tlsCertFile", "tlsKeyFile", "tlsCaFile");
+  private static final List<String> TLS_KEYS = List.of("tlsCertFile", "tlsKeyFile", "tlsCaFile");
 
   static RaftSettings parse(Map<String, String> options) {
     for (String key : options.keySet()) {
@@ -63,7 +74,21 @@ record RaftSettings(
         number(options, "leaderWaitMs", 10_000, 100, 600_000),
         (int) number(options, "segmentEntries", 65_536, 16, 1 << 24),
         number(options, "segmentBytes", 64L << 20, 4096, 1L << 32),
-        address(options, "listenAddress"));
+        address(options, "listenAddress"),
+        file(options, "tlsCertFile"),
+        file(options, "tlsKeyFile"),
+        file(options, "tlsCaFile"));
+  }
+
+  /** The TLS files: all three or none. */
+  private static String file(Map<String, String> options, String key) {
+    long set = TLS_KEYS.stream().filter(k -> options.get(k) != null && !options.get(k).isBlank()).count();
+    if (set != 0 && set != TLS_KEYS.size()) {
+      throw new ConfigException("engineOption", "raft options tlsCertFile, tlsKeyFile and tlsCaFile turn on TLS between"
+          + " nodes together: set all three or none; got tlsCertFile=" + options.get("tlsCertFile") + " tlsKeyFile="
+          + options.get("tlsKeyFile") + " tlsCaFile=" + options.get("tlsCaFile"));
+    }
+    return set == 0 ? null : options.get(key).trim();
   }
 
   private static long number(Map<String, String> options, String key, long dflt, long min, long max) {

@@ -25,6 +25,8 @@ final class FaultyProxy implements AutoCloseable {
   private volatile byte[] refused;
   private volatile boolean closed;
   volatile long delayMillis;
+  /** Every byte forwarded either way, once {@link #record()} was called; null before. */
+  private volatile java.io.ByteArrayOutputStream recorded;
 
   FaultyProxy(int listenPort, int targetPort) throws IOException {
     this.target = targetPort;
@@ -81,6 +83,12 @@ final class FaultyProxy implements AutoCloseable {
           if (towardsNode && d > 0) {
             Thread.sleep(d);
           }
+          java.io.ByteArrayOutputStream r = recorded;
+          if (r != null) {
+            synchronized (r) {
+              r.write(buf, 0, n);
+            }
+          }
           out.write(buf, 0, n);
           out.flush();
         }
@@ -120,6 +128,24 @@ final class FaultyProxy implements AutoCloseable {
       return i;
     }
     return -1;
+  }
+
+  /** From now on, keeps every byte forwarded in either direction (for {@link #recorded}). */
+  void record() {
+    recorded = new java.io.ByteArrayOutputStream();
+  }
+
+  /** The bytes forwarded since {@link #record()}. */
+  byte[] recorded() {
+    java.io.ByteArrayOutputStream r = recorded;
+    synchronized (r) {
+      return r.toByteArray();
+    }
+  }
+
+  /** True when {@code pattern} occurs in the bytes forwarded since {@link #record()}. */
+  boolean recordedContains(byte[] pattern) {
+    return indexOf(recorded(), pattern) >= 0;
   }
 
   void cut() {

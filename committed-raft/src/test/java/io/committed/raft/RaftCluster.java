@@ -18,7 +18,7 @@ final class RaftCluster implements AutoCloseable {
   private final Path root;
   private final TreeMap<Integer, Integer> ports = new TreeMap<>();
   private final TreeMap<Integer, CommittedLog> logs = new TreeMap<>();
-  private UnaryOperator<CommittedBuilder> customize = b -> b;
+  private java.util.function.BiFunction<Integer, CommittedBuilder, CommittedBuilder> customize = (id, b) -> b;
   /** Per node, the port it listens on when the peers reach it through a proxy. */
   private final TreeMap<Integer, Integer> listenPorts = new TreeMap<>();
 
@@ -48,6 +48,12 @@ final class RaftCluster implements AutoCloseable {
   }
 
   RaftCluster customize(UnaryOperator<CommittedBuilder> c) {
+    this.customize = (id, b) -> c.apply(b);
+    return this;
+  }
+
+  /** Customizes each node's builder, given the node's id. */
+  RaftCluster customizeEach(java.util.function.BiFunction<Integer, CommittedBuilder, CommittedBuilder> c) {
     this.customize = c;
     return this;
   }
@@ -72,7 +78,7 @@ final class RaftCluster implements AutoCloseable {
     if (listenPorts.containsKey(id)) {
       b.engineOption("listenAddress", "127.0.0.1:" + listenPorts.get(id));
     }
-    return customize.apply(b);
+    return customize.apply(id, b);
   }
 
   /** Starts every node that is not running, in parallel (a node waits for a quorum to elect). */
@@ -168,6 +174,17 @@ final class RaftCluster implements AutoCloseable {
   void awaitConverged(long lastIndex) {
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
         .until(() -> running().values().stream().allMatch(l -> l.lastIndex() >= lastIndex));
+  }
+
+  /** Proposes {@code count} upserts of type {@code t} keyed {@code prefix + i} through {@code log}, and waits for them. */
+  static void write(CommittedLog log, String prefix, int count) throws Exception {
+    java.util.List<java.util.concurrent.CompletableFuture<Long>> fs = new java.util.ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      fs.add(log.propose(io.committed.api.Proposal.of(io.committed.api.Entity.upsert("t", prefix + i, "{}"))));
+    }
+    for (java.util.concurrent.CompletableFuture<Long> f : fs) {
+      f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
   }
 
   @Override

@@ -49,14 +49,14 @@ class RaftPartitionIT {
   void aPartitionedMinorityMakesNoProgressTheMajorityContinuesAndTheLogsConvergeAfterHealing() throws Exception {
     int leader = start();
     CommittedLog log = cluster.log(leader);
-    write(log, "before", 200);
+    RaftCluster.write(log, "before", 200);
     int minority = leader == 3 ? 2 : 3;
     cluster.awaitConverged(log.lastIndex());
     long minorityAt = cluster.log(minority).lastIndex();
     proxies.get(minority).cut();
 
     int majorityLeader = cluster.awaitLeaderAmong(List.of(1, 2, 3), minority);
-    write(cluster.log(majorityLeader), "during", 500);
+    RaftCluster.write(cluster.log(majorityLeader), "during", 500);
     // for several election timeouts, the minority applies nothing new and does not lead
     CommittedLog cutOff = cluster.log(minority);
     org.awaitility.Awaitility.await().during(java.time.Duration.ofMillis(1500)).atMost(java.time.Duration.ofSeconds(5))
@@ -72,7 +72,7 @@ class RaftPartitionIT {
     }
     assertSameEntries();
     // and the healed node takes writes again
-    write(cluster.log(minority), "after", 50);
+    RaftCluster.write(cluster.log(minority), "after", 50);
     cluster.awaitConverged(last + 50);
     assertSameEntries();
   }
@@ -88,7 +88,7 @@ class RaftPartitionIT {
   void anIsolatedLeaderAcknowledgesNothingAndDropsWhatItAppendedAlone() throws Exception {
     int old = start();
     CommittedLog oldLeader = cluster.log(old);
-    write(oldLeader, "before", 200);
+    RaftCluster.write(oldLeader, "before", 200);
     cluster.awaitConverged(oldLeader.lastIndex());
     long before = oldLeader.lastIndex();
     proxies.get(old).cut();
@@ -102,7 +102,7 @@ class RaftPartitionIT {
       alone.add(oldLeader.propose(Proposal.of(Entity.upsert("t", "alone" + i, "{}"))));
     }
     int newLeader = cluster.awaitLeaderAmong(List.of(1, 2, 3), old);
-    write(cluster.log(newLeader), "majority", 300);
+    RaftCluster.write(cluster.log(newLeader), "majority", 300);
     int acknowledged = 0;
     for (CompletableFuture<Long> f : alone) {
       try {
@@ -125,7 +125,7 @@ class RaftPartitionIT {
     assertThat(entries.stream().flatMap(e -> e.proposal().entities().stream()).map(Entity::keyAsString))
         .as("keys proposed only to the isolated leader").noneMatch(k -> k.startsWith("alone"))
         .filteredOn(k -> k.startsWith("majority")).hasSize(300).doesNotHaveDuplicates();
-    write(oldLeader, "after", 50);
+    RaftCluster.write(oldLeader, "after", 50);
     cluster.awaitConverged(last + 50);
     assertSameEntries();
   }
@@ -136,21 +136,11 @@ class RaftPartitionIT {
     int slow = leader == 3 ? 2 : 3;
     proxies.get(slow).delayMillis = 20;
     CommittedLog log = cluster.log(leader);
-    write(log, "k", 3000);
+    RaftCluster.write(log, "k", 3000);
     long last = log.lastIndex();
     proxies.get(slow).heal();
     cluster.awaitConverged(last);
     assertSameEntries();
-  }
-
-  private static void write(CommittedLog log, String prefix, int count) throws Exception {
-    List<CompletableFuture<Long>> fs = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      fs.add(log.propose(Proposal.of(Entity.upsert("t", prefix + i, "{}"))));
-    }
-    for (CompletableFuture<Long> f : fs) {
-      f.get(30, TimeUnit.SECONDS);
-    }
   }
 
   private void assertSameEntries() {

@@ -39,4 +39,19 @@ class RaftSettingsTest {
     assertThatThrownBy(() -> RaftSettings.parse(Map.of("listenAddress", "n1:0")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("0 is not one");
   }
+
+  @Test
+  void theThreeTlsFilesComeTogether() {
+    assertThat(RaftSettings.parse(Map.of()).tlsCertFile()).isNull();
+    RaftSettings on = RaftSettings.parse(Map.of("tlsCertFile", "c.pem", "tlsKeyFile", "k.pem", "tlsCaFile", "ca.pem"));
+    assertThat(java.util.List.of(on.tlsCertFile(), on.tlsKeyFile(), on.tlsCaFile()))
+        .containsExactly("c.pem", "k.pem", "ca.pem");
+    for (String missing : new String[] {"tlsCertFile", "tlsKeyFile", "tlsCaFile"}) {
+      Map<String, String> two = new java.util.HashMap<>(Map.of("tlsCertFile", "c.pem", "tlsKeyFile", "k.pem",
+          "tlsCaFile", "ca.pem"));
+      two.remove(missing);
+      assertThatThrownBy(() -> RaftSettings.parse(two)).as("without %s", missing).isInstanceOf(ConfigException.class)
+          .hasMessageContaining("set all three or none");
+    }
+  }
 }

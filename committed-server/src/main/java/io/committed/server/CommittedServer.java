@@ -59,6 +59,10 @@ public final class CommittedServer implements AutoCloseable {
           .electionTimeout(Duration.ofMillis(settings.electionTimeoutMs()))
           .snapshotInterval(Duration.ofSeconds(settings.snapshotIntervalSeconds()))
           .diskAdmission(settings.diskAdmission()[0], settings.diskAdmission()[1], settings.diskAdmission()[2]);
+      if (settings.peerTlsCertFile().isPresent()) {
+        builder.peerTls(settings.peerTlsCertFile().get(), settings.peerTlsKeyFile().orElseThrow(),
+            settings.peerTlsCaFile().orElseThrow());
+      }
     }
     if (metrics != null) {
       builder.observer(metrics);

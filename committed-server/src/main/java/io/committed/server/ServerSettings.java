@@ -3,6 +3,7 @@ package io.committed.server;
 import io.committed.CommittedBuilder;
 import io.committed.api.ConfigException;
 import io.committed.api.HostPort;
+import io.committed.api.Pem;
 import io.committed.server.internal.Env;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,6 +55,9 @@ public final class ServerSettings {
       Map.entry("COMMITTED_HTTP_TLS_CERT_FILE", ""),
       Map.entry("COMMITTED_HTTP_TLS_KEY_FILE", ""),
       Map.entry("COMMITTED_HTTP_TLS_CLIENT_CA_FILE", ""),
+      Map.entry("COMMITTED_TLS_CERT_FILE", ""),
+      Map.entry("COMMITTED_TLS_KEY_FILE", ""),
+      Map.entry("COMMITTED_TLS_CA_FILE", ""),
       Map.entry("COMMITTED_MAX_PROPOSAL_BYTES", "16777216"),
       Map.entry("COMMITTED_MAX_BATCH_PROPOSALS", "1000"),
       Map.entry("COMMITTED_HTTP_READ_TIMEOUT", "30s"),
@@ -85,6 +89,9 @@ public final class ServerSettings {
   private final Path tlsCertFile;
   private final Path tlsKeyFile;
   private final Path tlsClientCaFile;
+  private final Path peerTlsCertFile;
+  private final Path peerTlsKeyFile;
+  private final Path peerTlsCaFile;
   private final int maxProposalBytes;
   private final int maxBatchProposals;
   private final Duration readTimeout;
@@ -132,6 +139,19 @@ public final class ServerSettings {
           + "COMMITTED_HTTP_TLS_KEY_FILE must be set together (COMMITTED_HTTP_TLS_CLIENT_CA_FILE needs both); got CERT="
           + tlsCertFile + " KEY=" + tlsKeyFile + " CLIENT_CA=" + tlsClientCaFile);
     }
+    peerTlsCertFile = env.string("COMMITTED_TLS_CERT_FILE").map(Path::of).orElse(null);
+    peerTlsKeyFile = env.string("COMMITTED_TLS_KEY_FILE").map(Path::of).orElse(null);
+    peerTlsCaFile = env.string("COMMITTED_TLS_CA_FILE").map(Path::of).orElse(null);
+    if ((peerTlsCertFile == null) != (peerTlsKeyFile == null) || (peerTlsCertFile == null) != (peerTlsCaFile == null)) {
+      throw new ConfigException("COMMITTED_TLS_CERT_FILE", "COMMITTED_TLS_CERT_FILE, COMMITTED_TLS_KEY_FILE and"
+          + " COMMITTED_TLS_CA_FILE turn on mutual TLS between nodes together: set all three or none; got CERT="
+          + peerTlsCertFile + " KEY=" + peerTlsKeyFile + " CA=" + peerTlsCaFile);
+    }
+    if (peerTlsCertFile != null && engine == Engine.RAFT) {
+      // read here so that an error names the variable; the engine reads them again (and on every change)
+      Pem.keyStore(peerTlsCertFile, "COMMITTED_TLS_CERT_FILE", peerTlsKeyFile, "COMMITTED_TLS_KEY_FILE");
+      Pem.trustStore(peerTlsCaFile, "COMMITTED_TLS_CA_FILE");
+    }
     maxProposalBytes = (int) env.bytes("COMMITTED_MAX_PROPOSAL_BYTES", 16L * 1024 * 1024, 1024, 512L * 1024 * 1024);
     maxBatchProposals = env.integer("COMMITTED_MAX_BATCH_PROPOSALS", 1000, 1, 100_000);
     readTimeout = env.duration("COMMITTED_HTTP_READ_TIMEOUT", Duration.ofSeconds(30));
@@ -155,7 +175,8 @@ public final class ServerSettings {
     List<String> w = new ArrayList<>();
     if (engine == Engine.MEMORY) {
       for (String name : List.of("COMMITTED_JOIN", "COMMITTED_RAFT_ELECTION_TIMEOUT_MS",
-          "COMMITTED_RAFT_SNAPSHOT_INTERVAL_SECONDS")) {
+          "COMMITTED_RAFT_SNAPSHOT_INTERVAL_SECONDS", "COMMITTED_TLS_CERT_FILE", "COMMITTED_TLS_KEY_FILE",
+          "COMMITTED_TLS_CA_FILE")) {
         if (env.string(name).isPresent()) {
           w.add(name + " is ignored: it applies to COMMITTED_ENGINE=raft only");
         }
@@ -174,8 +195,6 @@ public final class ServerSettings {
     return switch (name) {
       case "COMMITTED_HTTP_READ_HEADER_TIMEOUT" ->
           " (Jetty has no separate header timeout: COMMITTED_HTTP_IDLE_TIMEOUT bounds a stalled connection)";
-      case "COMMITTED_TLS_CA_FILE", "COMMITTED_TLS_CERT_FILE", "COMMITTED_TLS_KEY_FILE" ->
-          " (not supported yet: the replication port has no TLS; keep it on a private network)";
       default -> "";
     };
   }
@@ -304,6 +323,25 @@ public final class ServerSettings {
     return Optional.ofNullable(tlsClientCaFile);
   }
 
+  /**
+   * {@code COMMITTED_TLS_CERT_FILE}: this node's PEM certificate chain for mutual TLS between nodes
+   * (with {@code COMMITTED_TLS_KEY_FILE} and {@code COMMITTED_TLS_CA_FILE}); it must name the host
+   * of this node's address in {@code COMMITTED_PEERS}.
+   */
+  public Optional<Path> peerTlsCertFile() {
+    return Optional.ofNullable(peerTlsCertFile);
+  }
+
+  /** {@code COMMITTED_TLS_KEY_FILE}: the PEM private key of {@link #peerTlsCertFile()}. */
+  public Optional<Path> peerTlsKeyFile() {
+    return Optional.ofNullable(peerTlsKeyFile);
+  }
+
+  /** {@code COMMITTED_TLS_CA_FILE}: the PEM CA certificates the other nodes' certificates must chain to. */
+  public Optional<Path> peerTlsCaFile() {
+    return Optional.ofNullable(peerTlsCaFile);
+  }
+
   /** {@code COMMITTED_MAX_PROPOSAL_BYTES}: the largest encoded proposal (default 16 MiB). */
   public int maxProposalBytes() {
     return maxProposalBytes;
@@ -385,7 +423,8 @@ public final class ServerSettings {
     return "node " + nodeId + ", api " + (apiHost == null ? "" : apiHost) + ":" + apiPort + (tls() ? " (TLS)" : "")
         + ", engine " + engine.name().toLowerCase(Locale.ROOT) + (engine == Engine.RAFT ? ", data " + dataDir
         + ", peers " + peers + (join ? " (joining)" : "") + ", election timeout " + electionTimeoutMs
-        + " ms, snapshots every " + snapshotIntervalSeconds + " s" : "") + ", auth " + (apiToken == null ? "off" : "bearer token")
+        + " ms, snapshots every " + snapshotIntervalSeconds + " s, peer TLS " + (peerTlsCertFile == null ? "off" : "on")
+        : "") + ", auth " + (apiToken == null ? "off" : "bearer token")
         + ", max proposal " + maxProposalBytes + " bytes";
   }
 }

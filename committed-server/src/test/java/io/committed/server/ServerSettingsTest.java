@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.committed.api.ConfigException;
+import io.committed.testkit.TestCertificates;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -146,7 +148,36 @@ class ServerSettingsTest {
         Arguments.of("COMMITTED_LOG_LEVEL", "loud"),
         Arguments.of("COMMITTED_HTTP_TLS_CERT_FILE", "cert.pem"),
         Arguments.of("COMMITTED_HTTP_TLS_KEY_FILE", "key.pem"),
-        Arguments.of("COMMITTED_HTTP_TLS_CLIENT_CA_FILE", "ca.pem"));
+        Arguments.of("COMMITTED_HTTP_TLS_CLIENT_CA_FILE", "ca.pem"),
+        Arguments.of("COMMITTED_TLS_CERT_FILE", "cert.pem"),
+        Arguments.of("COMMITTED_TLS_KEY_FILE", "key.pem"),
+        Arguments.of("COMMITTED_TLS_CA_FILE", "ca.pem"));
+  }
+
+  @Test
+  void peerTlsFilesAreReadAtStartAndAnUnusableOneNamesItsVariable(@TempDir Path dir) {
+    TestCertificates ca = TestCertificates.authority(dir.resolve("ca"), "Test CA");
+    TestCertificates.Issued node = ca.issue("node-1", "ip:127.0.0.1");
+    Map<String, String> env = Map.of("COMMITTED_TLS_CERT_FILE", node.certFile().toString(),
+        "COMMITTED_TLS_KEY_FILE", node.keyFile().toString(), "COMMITTED_TLS_CA_FILE", ca.caFile().toString());
+    ServerSettings s = ServerSettings.fromEnvironment(env);
+    assertThat(s.peerTlsCertFile()).contains(node.certFile());
+    assertThat(s.toString()).contains("peer TLS on");
+    assertThat(s.warnings()).isEmpty();
+
+    Map<String, String> wrongKey = new java.util.HashMap<>(env);
+    wrongKey.put("COMMITTED_TLS_KEY_FILE", ca.issue("node-2").keyFile().toString());
+    assertThatThrownBy(() -> ServerSettings.fromEnvironment(wrongKey)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("COMMITTED_TLS_KEY_FILE").hasMessageContaining("does not match");
+    Map<String, String> noCa = new java.util.HashMap<>(env);
+    noCa.put("COMMITTED_TLS_CA_FILE", dir.resolve("absent.pem").toString());
+    assertThatThrownBy(() -> ServerSettings.fromEnvironment(noCa)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("COMMITTED_TLS_CA_FILE").hasMessageContaining("cannot be read");
+
+    Map<String, String> memory = new java.util.HashMap<>(env);
+    memory.put("COMMITTED_ENGINE", "memory");
+    assertThat(ServerSettings.fromEnvironment(memory).warnings())
+        .anyMatch(w -> w.startsWith("COMMITTED_TLS_CA_FILE is ignored"));
   }
 
   @ParameterizedTest(name = "{0}={1}")

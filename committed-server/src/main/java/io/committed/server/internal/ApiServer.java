@@ -1,5 +1,6 @@
 package io.committed.server.internal;
 
+import io.committed.api.Pem;
 import io.committed.server.ServerSettings;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -116,8 +117,8 @@ public final class ApiServer {
     } else {
       SslContextFactory.Server ssl = new SslContextFactory.Server();
       ssl.setKeyStore(keys);
-      ssl.setKeyStorePassword(new String(Pem.PASSWORD));
-      ssl.setKeyManagerPassword(new String(Pem.PASSWORD));
+      ssl.setKeyStorePassword(new String(Pem.keyPassword()));
+      ssl.setKeyManagerPassword(new String(Pem.keyPassword()));
       ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
       if (clientCas != null) {
         ssl.setTrustStore(clientCas);

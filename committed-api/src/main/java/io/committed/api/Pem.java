@@ -1,6 +1,5 @@
-package io.committed.server.internal;
+package io.committed.api;
 
-import io.committed.api.ConfigException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,10 +21,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads PEM files as the original takes them (a certificate chain, its private key, CA
- * certificates) into the key stores the JDK's TLS needs, with no extra library. Keys: PKCS#8
- * ({@code BEGIN PRIVATE KEY}: RSA, EC, Ed25519) and PKCS#1 RSA ({@code BEGIN RSA PRIVATE KEY}).
- * Anything else fails with the {@code openssl} command that converts it.
+ * Reads PEM files (a certificate chain, its private key, CA certificates) into the key stores the
+ * JDK's TLS needs, with no extra library: what the node's API and its replication traffic use, and
+ * what a plug-in with TLS settings can use. Keys: PKCS#8 ({@code BEGIN PRIVATE KEY}: RSA, EC,
+ * Ed25519) and PKCS#1 RSA ({@code BEGIN RSA PRIVATE KEY}). Anything else fails with the
+ * {@code openssl} command that converts it. Every error is a {@link ConfigException} naming the
+ * setting that named the file.
  */
 public final class Pem {
   private static final Pattern BLOCK = Pattern.compile(
@@ -34,11 +35,19 @@ public final class Pem {
   private static final byte[] RSA_ALGORITHM = {
       0x02, 0x01, 0x00, 0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01,
       0x01, 0x05, 0x00};
-  static final char[] PASSWORD = "committed".toCharArray();
+  private static final String PASSWORD = "committed";
 
   private Pem() {}
 
-  /** A key store holding {@code key} with the certificate chain, under the alias {@code api}. */
+  /**
+   * A key store holding the private key of {@code keyFile} with the certificate chain of
+   * {@code certFile} (the first certificate must be the key's), its entry protected by
+   * {@link #keyPassword()}.
+   *
+   * @param certVariable the setting that named {@code certFile}, for errors
+   * @param keyVariable the setting that named {@code keyFile}, for errors
+   * @throws ConfigException when a file cannot be read or parsed, or the key is not the certificate's
+   */
   public static KeyStore keyStore(Path certFile, String certVariable, Path keyFile, String keyVariable) {
     List<Certificate> chain = certificates(certFile, certVariable);
     PrivateKey key = privateKey(keyFile, keyVariable);
@@ -49,7 +58,7 @@ public final class Pem {
     try {
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(null, null);
-      ks.setKeyEntry("api", key, PASSWORD, chain.toArray(Certificate[]::new));
+      ks.setKeyEntry("key", key, keyPassword(), chain.toArray(Certificate[]::new));
       return ks;
     } catch (GeneralSecurityException | IOException e) {
       throw new ConfigException(keyVariable, keyVariable + " '" + keyFile + "' does not match the certificate in "
@@ -57,7 +66,17 @@ public final class Pem {
     }
   }
 
-  /** A trust store holding every certificate of {@code file}. */
+  /** The password of the key entry in {@link #keyStore}'s stores (they live in memory only). */
+  public static char[] keyPassword() {
+    return PASSWORD.toCharArray();
+  }
+
+  /**
+   * A trust store holding every certificate of {@code file} (one CA, or a bundle of several while
+   * a CA is being replaced).
+   *
+   * @throws ConfigException when the file cannot be read or holds no certificate
+   */
   public static KeyStore trustStore(Path file, String variable) {
     List<Certificate> certs = certificates(file, variable);
     try {
