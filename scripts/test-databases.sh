@@ -8,6 +8,7 @@
 #
 #   scripts/test-databases.sh                  # set up, print the exports
 #   scripts/test-databases.sh restart-mariadb  # shut MariaDB down cleanly and start it again (root)
+#   scripts/test-databases.sh restart-postgres # the same for PostgreSQL (root)
 set -euo pipefail
 
 log() { echo "[test-databases] $*" >&2; }
@@ -166,6 +167,14 @@ if [ "${1:-}" = "restart-mariadb" ]; then # for the tests of a server restart (T
   exit 0
 fi
 
+if [ "${1:-}" = "restart-postgres" ]; then
+  need_root "restart PostgreSQL"
+  log "restarting PostgreSQL"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n 1)" main restart -m fast >&2
+  wait_for "PostgreSQL to accept connections after the restart" 60 pg_isready -q -h 127.0.0.1 -p "$PG_PORT"
+  exit 0
+fi
+
 ensure_postgres
 ensure_mariadb
 
@@ -177,4 +186,5 @@ echo "export COMMITTED_TEST_MARIADB_USER='$TEST_USER'"
 echo "export COMMITTED_TEST_MARIADB_PASSWORD='$TEST_PASSWORD'"
 if [ "$(id -u)" -eq 0 ]; then
   echo "export COMMITTED_TEST_MARIADB_RESTART='$(cd "$(dirname "$0")" && pwd)/test-databases.sh restart-mariadb'"
+  echo "export COMMITTED_TEST_POSTGRES_RESTART='$(cd "$(dirname "$0")" && pwd)/test-databases.sh restart-postgres'"
 fi
