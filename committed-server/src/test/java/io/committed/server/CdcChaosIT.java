@@ -119,7 +119,14 @@ class CdcChaosIT {
       System.out.println("CdcChaosIT: -Dchaos.seed=" + chaosSeed);
       Random random = new Random(chaosSeed);
       long seed = random.nextLong();
-      Thread writer = new Thread(() -> workload(new Random(seed), stop, committed), "chaos-writer");
+      java.util.concurrent.atomic.AtomicReference<Throwable> writerFailure = new java.util.concurrent.atomic.AtomicReference<>();
+      Thread writer = new Thread(() -> {
+        try {
+          workload(new Random(seed), stop, committed);
+        } catch (Throwable t) {
+          writerFailure.set(t);
+        }
+      }, "chaos-writer");
       writer.start();
       long end = System.nanoTime() + SECONDS * 1_000_000_000L;
       // each kind of fault once, in a random order, then at random until the time is up
@@ -132,8 +139,12 @@ class CdcChaosIT {
         }
       } finally {
         stop.set(true);
-        writer.join(60_000);
+        writer.join(240_000);
       }
+      if (writerFailure.get() != null) {
+        throw new AssertionError("the workload failed", writerFailure.get());
+      }
+      assertThat(writer.isAlive()).as("the workload still running").isFalse();
       for (int id = 1; id <= 3; id++) {
         awaitReady(id);
       }
@@ -410,7 +421,7 @@ class CdcChaosIT {
       } catch (SQLException e) {
         closeQuietly(c);
         c = null;
-        if (!committedAfterAll(s, stop)) {
+        if (!committedAfterAll(s)) {
           continue;
         }
       }
@@ -428,7 +439,7 @@ class CdcChaosIT {
   }
 
   /** After a failed transaction: whether it committed anyway (its own row is there), once the server answers. */
-  private boolean committedAfterAll(long seq, AtomicBoolean stop) {
+  private boolean committedAfterAll(long seq) {
     long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
     while (System.nanoTime() < deadline) {
       try (Connection c = source.connect();
