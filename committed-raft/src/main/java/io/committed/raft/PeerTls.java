@@ -50,8 +50,8 @@ import org.slf4j.LoggerFactory;
  * TLS 1.2 and 1.3 only.
  *
  * <p>The files are read again, for the next connection, when one of them changes (modified time,
- * size, or the file itself, as when it is replaced by a rename): certificates can be rotated without a restart. Connections already open keep the
- * certificates they were made with. A change that cannot be used (a half-written file, a key that
+ * size, or the file itself, as when it is replaced by a rename): certificates can be rotated
+ * without a restart. Connections already open keep the certificates they were made with. A change that cannot be used (a half-written file, a key that
  * is not the certificate's) is logged and the previous files stay in use until a usable change.
  *
  * <p>Bolt (JRaft's transport) adds the handlers this makes in front of its codec on every
@@ -70,7 +70,7 @@ final class PeerTls {
   private volatile Contexts contexts;
   /** The stamp of the files last found unusable, so that each bad change is logged once. */
   private volatile String refusedStamp;
-  /** When a failed handshake with each remote address was last logged. */
+  /** When a failed handshake with each remote host was last logged. */
   private final Map<String, Long> refusalsLogged = new ConcurrentHashMap<>();
 
   private record Contexts(String stamp, SslContext server, SslContext client) {}
@@ -233,21 +233,24 @@ final class PeerTls {
     }
   }
 
-  /** Logs a failed handshake (an untrusted or misnamed certificate, a peer without TLS) once a minute per peer. */
+  /** Logs a failed handshake (an untrusted or misnamed certificate, a peer without TLS) once a minute per host. */
   private final class HandshakeLog extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
       if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
-        String remote = String.valueOf(ctx.channel().remoteAddress());
+        SocketAddress address = ctx.channel().remoteAddress();
+        String remote = String.valueOf(address);
+        // by host: a peer that keeps retrying comes from a new port each time
+        String host = address instanceof InetSocketAddress inet ? inet.getHostString() : remote;
         long now = System.nanoTime();
-        Long last = refusalsLogged.get(remote);
+        Long last = refusalsLogged.get(host);
         if (last == null || now - last > REFUSAL_LOG_NANOS) {
-          refusalsLogged.put(remote, now);
+          refusalsLogged.put(host, now);
           Throwable cause = done.cause();
           while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
           }
-          LOG.warn("raft node {}: TLS handshake with {} failed, connection closed (logged once a minute per peer): {}",
+          LOG.warn("raft node {}: TLS handshake with {} failed, connection closed (logged once a minute per host): {}",
               name, remote, cause.toString());
         }
       }
