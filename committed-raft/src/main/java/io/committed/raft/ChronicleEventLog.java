@@ -23,19 +23,32 @@ import net.openhft.chronicle.wire.DocumentContext;
 
 /**
  * The permanent event log in a Chronicle Queue directory. Each excerpt is one entry:
- * {@code long index, long engineIndex, int length, byte[length] entry}. Excerpts are appended in
- * index order with no gaps, so entry {@code i} sits at sequence {@code i - first} of the cycle
- * (file) whose first entry is {@code first}; a small map of cycles to first entries finds any
- * entry without scanning, and every read checks the index it finds.
+ * {@code long index, long engineIndex, int flags|length, int crc32c, byte[length] entry}, the
+ * checksum over the index, the engine index, the length and the entry (records of releases before
+ * checksums have no flags and no checksum: {@code long, long, int length, byte[length]}). Excerpts
+ * are appended in index order with no gaps, so entry {@code i} sits at sequence {@code i - first}
+ * of the cycle (file) whose first entry is {@code first}; a small map of cycles to first entries
+ * finds any entry without scanning, and every read checks the index and the checksum it finds.
  *
  * <p>Appends come from one thread at a time (the engine's apply thread); reads from any thread.
- * Chronicle does not fsync on its own: {@link #flush} forces its files.
+ * Chronicle does not fsync on its own: {@link #flush} checks the records appended since the last
+ * flush, forces the files and records in {@code verified} the entry they are good through.
+ *
+ * <p>A record can be torn although Chronicle committed it: a page of the memory-mapped file that a
+ * full disk cannot back (the JVM reports it as an asynchronous {@code InternalError}, possibly after
+ * the record was closed), or a power cut that kept the record's header but not its page. Opening
+ * the log checks every record after {@code verified}; from the first damaged one on the log reads
+ * as ending before it, and the engine's replay of its raft log appends those entries again: each
+ * is then written over its old record (a damaged one) or compared with it (a sound one).
  */
 final class ChronicleEventLog implements EventLog {
   private final Path dir;
   private final SingleChronicleQueue queue;
   private final RollCycle rollCycle;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ChronicleEventLog.class);
   private final ReentrantLock writeLock = new ReentrantLock();
+  /** Held by {@link #flush}: one flush at a time moves {@link #verified}. */
+  private final ReentrantLock flushLock = new ReentrantLock();
   /** First entry index of each cycle, by cycle; written under {@link #writeLock}, read under it too. */
   private final TreeMap<Long, Integer> cycleByFirstIndex = new TreeMap<>();
   /**
@@ -61,8 +74,22 @@ final class ChronicleEventLog implements EventLog {
   private volatile long scrubbed;
   private ExcerptAppender appender;
   private Thread appenderThread;
+  /** The last entry readers see; below {@link #stored} while damaged records wait for their entries again. */
   private volatile long last;
+  /** The last record in the queue's files (written under {@link #writeLock}). */
+  private long stored;
+  /** Every record through this entry was checked and forced to disk; kept in {@link #verifiedFile}. */
+  private long verified;
+  private final Path verifiedFile;
   private volatile boolean closed;
+
+  /** Length word flag: a CRC32C of the record follows the length. */
+  private static final int CHECKED = 0x8000_0000;
+  /** Length word flag: the record is being rewritten in place (scrub, repair); its checksum is not current. */
+  private static final int REWRITING = 0x4000_0000;
+  private static final int LENGTH = 0x3FFF_FFFF;
+  /** Tests in this package write records as releases before checksums did. */
+  static volatile boolean writeUnchecked;
 
   ChronicleEventLog(Path dir) {
     this.dir = dir;
@@ -78,32 +105,44 @@ final class ChronicleEventLog implements EventLog {
     }
     this.rollCycle = queue.rollCycle();
     this.scrubbedFile = dir.resolve("scrubbed");
+    this.verifiedFile = dir.resolve("verified");
     try {
-      scrubbed = readScrubbed();
+      scrubbed = readNumber(scrubbedFile, "the number of the last scrub this event log carried out");
+      verified = readNumber(verifiedFile, "the last entry this event log checked and forced to disk");
       loadCycles();
+      checkTail();
     } catch (Exception e) {
       queue.close();
       throw e;
     }
   }
 
-  private long readScrubbed() {
-    if (!Files.exists(scrubbedFile)) {
+  private static long readNumber(Path file, String what) {
+    if (!Files.exists(file)) {
       return 0;
     }
     try {
-      return Long.parseLong(Files.readString(scrubbedFile, java.nio.charset.StandardCharsets.US_ASCII).trim());
+      return Long.parseLong(Files.readString(file, java.nio.charset.StandardCharsets.US_ASCII).trim());
     } catch (IOException | NumberFormatException e) {
-      throw new io.committed.api.CommittedException("cannot read " + scrubbedFile + ", the number of the last scrub"
-          + " this event log carried out: " + e, e);
+      throw new io.committed.api.CommittedException("cannot read " + file + ", " + what + ": " + e, e);
+    }
+  }
+
+  /** Writes {@code number} to {@code file} atomically and durably. */
+  private void writeNumber(Path file, long number) throws IOException {
+    Path tmp = dir.resolve(file.getFileName() + ".tmp");
+    Files.writeString(tmp, Long.toString(number), java.nio.charset.StandardCharsets.US_ASCII);
+    EventSegments.force(tmp);
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true); // the rename
     }
   }
 
   private static io.committed.api.CommittedException damaged(String what, Exception e) {
     return new io.committed.api.CommittedException("the event log's file " + what + " is damaged (Chronicle Queue: "
-        + e + "). The node does not start with part of its event log; when it is one of several voters, let it"
-        + " rejoin empty (on a running node remove it from the group, move this data directory aside, start the node"
-        + " with join=true and add it again); otherwise restore the data directory from a backup", e);
+        + e + "). " + REJOIN, e);
   }
 
   /** The file Chronicle keeps cycle {@code cycle} in (named after the cycle's start, in UTC). */
@@ -114,10 +153,23 @@ final class ChronicleEventLog implements EventLog {
     return Files.exists(file) ? file.toString() : "of cycle " + cycle + " in " + dir;
   }
 
+  /** The file holding entry {@code index}, for messages. */
+  private String fileOfEntry(long index) {
+    writeLock.lock();
+    try {
+      Map.Entry<Long, Integer> c = cycleByFirstIndex.floorEntry(index);
+      return c == null ? "in " + dir : fileOf(c.getValue());
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
   private void loadCycles() {
     int[] current = {queue.firstCycle()};
     try {
       loadCycles(current);
+    } catch (io.committed.api.CommittedException e) {
+      throw e;
     } catch (Exception e) { // Chronicle throws checked exceptions unchecked
       throw damaged(fileOf(current[0]), e);
     }
@@ -130,16 +182,19 @@ final class ChronicleEventLog implements EventLog {
       return; // empty
     }
     try (ExcerptTailer tailer = queue.createTailer()) {
+      int previous = 0;
       while (true) {
         if (tailer.moveToIndex(rollCycle.toIndex(cycle, 0))) {
-          long[] first = new long[1];
           try (DocumentContext dc = tailer.readingDocument()) {
             if (dc.isPresent()) {
-              first[0] = dc.wire().bytes().readLong();
+              Record r = Record.parse(dc.wire().bytes());
+              long first = r.damage() == null ? r.index()
+                  : previous == 0 ? 1 // the log starts at entry 1
+                  : cycleByFirstIndex.lastKey() + queue.countExcerpts(rollCycle.toIndex(previous, 0),
+                      rollCycle.toIndex(cycle, 0)); // a damaged first record: the cycle follows the one before
+              cycleByFirstIndex.put(first, cycle);
+              previous = cycle;
             }
-          }
-          if (first[0] > 0) {
-            cycleByFirstIndex.put(first[0], cycle);
           }
         }
         if (cycle >= lastCycle) {
@@ -156,11 +211,46 @@ final class ChronicleEventLog implements EventLog {
       throw new IllegalStateException("the event log in " + dir + " has a file with an unreadable name", e);
     }
     current[0] = lastCycle;
-    try (ExcerptTailer tailer = queue.createTailer().direction(TailerDirection.BACKWARD).toEnd();
-        DocumentContext dc = tailer.readingDocument()) {
-      if (dc.isPresent()) {
-        last = dc.wire().bytes().readLong();
+    long end = queue.lastIndex(); // found through Chronicle's index: the last record itself may be torn
+    Map.Entry<Long, Integer> lastFirst = cycleByFirstIndex.lastEntry();
+    if (end >= 0 && lastFirst != null && rollCycle.toCycle(end) == lastFirst.getValue()) {
+      stored = lastFirst.getKey() + rollCycle.toSequenceNumber(end);
+    }
+    last = stored;
+  }
+
+  /**
+   * Checks every record after {@link #verified}. All sound: they are forced to disk and recorded as
+   * verified. From the first damaged one on, the log reads as ending before it until the engine
+   * appends those entries again ({@link #putBack}).
+   */
+  private void checkTail() {
+    if (verified > stored) {
+      throw new io.committed.api.CommittedException("the event log " + dir + " ends at entry " + stored + " but it had"
+          + " checked and forced entries up to " + verified + " to disk (" + verifiedFile + "): its files lost"
+          + " entries. " + REJOIN);
+    }
+    if (stored == verified) {
+      return;
+    }
+    long[] sound = {verified};
+    try {
+      for (long from = verified + 1; from <= stored; from = sound[0] + 1) {
+        read(from, 10_000, (i, e, b) -> sound[0] = i, true);
       }
+    } catch (DamagedRecord e) {
+      last = e.index - 1;
+      LOG.warn("the event log {}: {}. It reads as ending at entry {} until the raft log's replay writes entries {}..{}"
+          + " again", dir, e.getMessage(), last, e.index, stored);
+      return;
+    }
+    try {
+      forceFiles();
+      writeNumber(verifiedFile, stored);
+      verified = stored;
+    } catch (IOException | UncheckedIOException e) {
+      LOG.warn("the event log {}: cannot record that its entries up to {} are sound ({}); the next start checks them"
+          + " again", dir, stored, e.toString());
     }
   }
 
@@ -186,31 +276,11 @@ final class ChronicleEventLog implements EventLog {
       if (index != last + 1) {
         throw new IllegalStateException("append of entry " + index + " after " + last + " in the event log " + dir);
       }
-      if (appenderThread != Thread.currentThread()) {
-        if (appender != null) {
-          appender.close();
-        }
-        appender = queue.createAppender();
-        appenderThread = Thread.currentThread();
-      }
-      try (DocumentContext dc = appender.writingDocument()) {
-        try {
-          Bytes<?> b = dc.wire().bytes();
-          b.writeLong(index);
-          b.writeLong(engineIndex);
-          b.writeInt(entry.length);
-          b.write(entry);
-        } catch (Throwable t) {
-          // a write that fails half-way (a full disk faults the memory-mapped file with an InternalError) must not
-          // leave a torn record behind: closing the context would otherwise commit what was written
-          dc.rollbackOnClose();
-          throw t;
-        }
-      }
-      int cycle = appender.cycle();
-      Map.Entry<Long, Integer> lastCycle = cycleByFirstIndex.lastEntry();
-      if (lastCycle == null || lastCycle.getValue() != cycle) {
-        cycleByFirstIndex.put(index, cycle);
+      if (index <= stored) {
+        putBack(index, engineIndex, entry);
+      } else {
+        write(index, engineIndex, entry);
+        stored = index;
       }
       last = index;
     } finally {
@@ -222,8 +292,105 @@ final class ChronicleEventLog implements EventLog {
     }
   }
 
+  private void write(long index, long engineIndex, byte[] entry) {
+    if (appenderThread != Thread.currentThread()) {
+      if (appender != null) {
+        appender.close();
+      }
+      appender = queue.createAppender();
+      appenderThread = Thread.currentThread();
+    }
+    try (DocumentContext dc = appender.writingDocument()) {
+      try {
+        Bytes<?> b = dc.wire().bytes();
+        b.writeLong(index);
+        b.writeLong(engineIndex);
+        if (writeUnchecked) {
+          b.writeInt(entry.length);
+        } else {
+          b.writeInt(CHECKED | entry.length);
+          b.writeInt(checksum(index, engineIndex, entry));
+        }
+        b.write(entry);
+      } catch (Throwable t) {
+        // a write that fails half-way must not be committed by closing the context; a full disk faults the
+        // memory-mapped file with an InternalError (which may also come later: the checksum catches that)
+        dc.rollbackOnClose();
+        if (t instanceof InternalError) {
+          throw new io.committed.api.CommittedException("cannot write entry " + index + " to the event log " + dir
+              + ": the disk is full or failing (" + t.getMessage() + ")", t);
+        }
+        throw t;
+      }
+    }
+    int cycle = appender.cycle();
+    Map.Entry<Long, Integer> lastCycle = cycleByFirstIndex.lastEntry();
+    if (lastCycle == null || lastCycle.getValue() != cycle) {
+      cycleByFirstIndex.put(index, cycle);
+    }
+  }
+
+  /**
+   * Entry {@code index} again, for a record the log held when it was opened: a damaged record is
+   * written over (in its place, same size); a sound one must be of the same engine entry (its bytes
+   * may differ: a scrub may have rewritten it).
+   */
+  private void putBack(long index, long engineIndex, byte[] entry) {
+    ExcerptTailer tailer = borrowTailer();
+    boolean healthy = false;
+    rewriting.writeLock().lock();
+    try {
+      if (!tailer.moveToIndex(queueIndexOf(index))) {
+        throw new IllegalStateException("the event log " + dir + " cannot find the record of entry " + index);
+      }
+      try (DocumentContext dc = tailer.readingDocument()) {
+        if (!dc.isPresent()) {
+          throw new IllegalStateException("the event log " + dir + " cannot find the record of entry " + index);
+        }
+        Bytes<?> b = dc.wire().bytes();
+        long at = b.readPosition();
+        long size = b.readRemaining();
+        Record r = Record.parse(b);
+        if (r.damage() == null && !r.rewriting()) {
+          if (r.index() != index || r.engineIndex() != engineIndex) {
+            throw new IllegalStateException("the event log's file " + fileOfEntry(index) + " holds entry " + r.index()
+                + " of engine entry " + r.engineIndex() + " where the engine now writes entry " + index + " of engine"
+                + " entry " + engineIndex + ": the event log does not belong to this replicated log. " + REJOIN);
+          }
+        } else if (size == 24 + entry.length || size == 20 + entry.length) {
+          boolean checked = size == 24 + entry.length;
+          b.writeLong(at, index);
+          b.writeLong(at + 8, engineIndex);
+          b.writeInt(at + 16, checked ? CHECKED | REWRITING | entry.length : entry.length);
+          b.write(at + (checked ? 24 : 20), entry, 0, entry.length);
+          if (checked) {
+            b.writeInt(at + 20, checksum(index, engineIndex, entry));
+            b.writeInt(at + 16, CHECKED | entry.length);
+          }
+          LOG.info("the event log {}: entry {}, damaged, written again", dir, index);
+        } else {
+          throw new IllegalStateException("the event log's file " + fileOfEntry(index) + " holds a damaged record of "
+              + size + " bytes where entry " + index + " belongs, and the entry its raft log gives is " + entry.length
+              + " bytes long: it cannot be written over. " + REJOIN);
+        }
+      }
+      healthy = true;
+    } finally {
+      rewriting.writeLock().unlock();
+      returnTailer(tailer, healthy);
+    }
+  }
+
   @Override
   public int read(long fromIndex, int maxEntries, Visitor visitor) {
+    return read(fromIndex, maxEntries, visitor, false);
+  }
+
+  /**
+   * Reads entries; with {@code strict}, a record a rewrite left unfinished (its checksum not yet
+   * current) counts as damaged too.
+   */
+  private int read(long fromIndex, int maxEntries, Visitor visitor, boolean strict) {
     if (fromIndex < 1) {
       throw new IllegalArgumentException("fromIndex must be >= 1, was " + fromIndex);
     }
@@ -234,46 +401,110 @@ final class ChronicleEventLog implements EventLog {
     checkOpen();
     long start = queueIndexOf(fromIndex);
     int n = 0;
+    long damagedAt = 0;
+    String damage = null;
     ExcerptTailer tailer = borrowTailer();
     boolean healthy = false;
     rewriting.readLock().lock();
     try {
       if (!tailer.moveToIndex(start)) {
-        throw new IllegalStateException("the event log " + dir + " cannot find entry " + fromIndex);
+        damagedAt = fromIndex;
+        damage = "cannot be found";
       }
-      for (long expected = fromIndex; expected <= end; expected++) {
-        long index;
-        long engineIndex;
-        byte[] entry;
+      for (long expected = fromIndex; damage == null && expected <= end; expected++) {
+        Record r;
         try (DocumentContext dc = tailer.readingDocument()) {
-          if (!dc.isPresent()) {
-            throw new IllegalStateException("the event log " + dir + " ends before entry " + expected);
-          }
-          Bytes<?> b = dc.wire().bytes();
-          index = b.readLong();
-          engineIndex = b.readLong();
-          int length = b.readInt();
-          if (length < 0 || length > b.readRemaining()) {
-            throw new IllegalStateException("the event log " + dir + " holds a damaged record where entry " + expected
-                + " belongs (it declares " + length + " bytes, " + b.readRemaining() + " follow): its files are"
-                + " damaged. Stop this node, move its data directory aside and let it catch up.");
-          }
-          entry = new byte[length];
-          b.read(entry);
+          r = dc.isPresent() ? Record.parse(dc.wire().bytes()) : null;
         }
-        if (index != expected) {
-          throw new IllegalStateException("the event log " + dir + " holds entry " + index + " where entry " + expected
-              + " belongs: its files are damaged. Stop this node, move its data directory aside and let it catch up.");
+        damage = r == null ? "is missing (the files end before it)"
+            : r.damage() != null ? r.damage()
+            : r.index() != expected ? "holds entry " + r.index()
+            : strict && r.rewriting() ? "was being rewritten when the node stopped" : null;
+        if (damage != null) {
+          damagedAt = expected;
+        } else {
+          visitor.visit(r.index(), r.engineIndex(), r.entry());
+          n++;
         }
-        visitor.visit(index, engineIndex, entry);
-        n++;
       }
-      healthy = true;
+      healthy = damage == null;
+    } catch (InternalError e) { // a page of the file that cannot be read (or allocated, on a full tmpfs)
+      throw new io.committed.api.CommittedException("cannot read the event log " + dir + " from entry " + fromIndex
+          + ": " + e.getMessage(), e);
     } finally {
       rewriting.readLock().unlock();
       returnTailer(tailer, healthy);
     }
+    if (damage != null) { // named outside the read lock: finding the file takes the write lock
+      throw new DamagedRecord(damagedAt, damage, fileOfEntry(damagedAt));
+    }
     return n;
+  }
+
+  private static int checksum(long index, long engineIndex, byte[] entry) {
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(java.nio.ByteBuffer.allocate(20).putLong(index).putLong(engineIndex).putInt(entry.length).flip());
+    crc.update(entry);
+    return (int) crc.getValue();
+  }
+
+  private static final String REJOIN = "The node does not start with part of its event log; when it is one of"
+      + " several voters, let it rejoin empty (on a running node remove it from the group, move this data directory"
+      + " aside, start the node with join=true and add it again); otherwise restore the data directory from a backup";
+
+  /**
+   * One record as read, or what is wrong with it.
+   *
+   * @param rewriting a rewrite in place (scrub, repair) was under way: its checksum is not current
+   */
+  private record Record(long index, long engineIndex, byte[] entry, boolean rewriting, String damage) {
+    static Record parse(Bytes<?> b) {
+      long size = b.readRemaining();
+      if (size < 20) {
+        return damaged("is " + size + " bytes long, shorter than a record's header");
+      }
+      long index = b.readLong();
+      long engineIndex = b.readLong();
+      int word = b.readInt();
+      boolean checked = (word & CHECKED) != 0;
+      boolean rewriting = (word & REWRITING) != 0;
+      int length = checked ? word & LENGTH : word;
+      if (!checked && rewriting) {
+        return damaged("declares a length of " + word);
+      }
+      int crc = 0;
+      if (checked) {
+        if (b.readRemaining() < 4) {
+          return damaged("ends inside its header");
+        }
+        crc = b.readInt();
+      }
+      if (length > b.readRemaining()) {
+        return damaged("declares " + length + " bytes, " + b.readRemaining() + " follow");
+      }
+      byte[] entry = new byte[length];
+      b.read(entry);
+      if (checked && !rewriting && checksum(index, engineIndex, entry) != crc) {
+        return damaged("does not match its checksum (it was not written whole: a full disk or a power cut)");
+      }
+      return new Record(index, engineIndex, entry, rewriting, null);
+    }
+
+    private static Record damaged(String why) {
+      return new Record(0, 0, null, false, why);
+    }
+  }
+
+  /** A record that is not the entry it should be. */
+  private static final class DamagedRecord extends IllegalStateException {
+    final long index;
+
+    DamagedRecord(long index, String damage, String file) {
+      super("the event log's record of entry " + index + " in its file " + file + " " + damage + ". A record"
+          + " appended since the node's last snapshot is written again from its raft log when the node restarts;"
+          + " an older one cannot be: then move the data directory aside and let the node catch up from the others");
+      this.index = index;
+    }
   }
 
   /** Sets what a scrub tells about the first entry it rewrote (see {@link #scrubLock()}). */
@@ -300,7 +531,12 @@ final class ChronicleEventLog implements EventLog {
         flush();
         scrubbedFrom.accept(first[0]);
       }
-      writeScrubbed(number);
+      try {
+        writeNumber(scrubbedFile, number);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot record in " + scrubbedFile + " that scrub " + number + " is done", e);
+      }
+      scrubbed = number;
     } finally {
       scrubLock.unlock();
     }
@@ -311,25 +547,10 @@ final class ChronicleEventLog implements EventLog {
     return scrubbed;
   }
 
-  private void writeScrubbed(long number) {
-    Path tmp = dir.resolve("scrubbed.tmp");
-    try {
-      Files.writeString(tmp, Long.toString(number), java.nio.charset.StandardCharsets.US_ASCII);
-      EventSegments.force(tmp);
-      Files.move(tmp, scrubbedFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-        d.force(true); // the rename
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot record in " + scrubbedFile + " that scrub " + number + " is done", e);
-    }
-    scrubbed = number;
-  }
-
   /**
    * Overwrites entry {@code index}'s record where it lies in its file: the new length and bytes,
-   * then zeros over what is left of the old bytes. The record keeps its size in the queue.
+   * then zeros over what is left of the old bytes, then the checksum. The record keeps its size in
+   * the queue; until the checksum is written it is marked as being rewritten.
    */
   private void rewrite(long index, byte[] entry) {
     if (index < 1 || index > last) {
@@ -350,17 +571,27 @@ final class ChronicleEventLog implements EventLog {
           throw new IllegalStateException("the event log " + dir + " does not hold entry " + index + " where it"
               + " belongs: its files are damaged");
         }
-        int old = b.readInt(at + 16);
+        int word = b.readInt(at + 16);
+        boolean checked = (word & CHECKED) != 0;
+        int old = checked ? word & LENGTH : word;
         if (entry.length > old) {
           throw new IllegalArgumentException("a scrub may not make entry " + index + " longer (" + old + " to "
               + entry.length + " bytes)");
         }
-        long body = at + 20;
+        long body = at + (checked ? 24 : 20);
+        if (checked) {
+          b.writeInt(at + 16, CHECKED | REWRITING | old);
+        }
         b.write(body, entry, 0, entry.length);
         for (long p = body + entry.length; p < body + old; p++) {
           b.writeByte(p, (byte) 0);
         }
-        b.writeInt(at + 16, entry.length);
+        if (checked) {
+          b.writeInt(at + 20, checksum(index, b.readLong(at + 8), entry));
+          b.writeInt(at + 16, CHECKED | entry.length);
+        } else {
+          b.writeInt(at + 16, entry.length);
+        }
       }
       healthy = true;
     } finally {
@@ -403,26 +634,51 @@ final class ChronicleEventLog implements EventLog {
     }
   }
 
+  /**
+   * Checks the records appended since the last flush (a damaged one fails the flush: the snapshot
+   * that asked for it is not taken, and the node's restart writes it again), forces the files, and
+   * records the entry they are sound through.
+   */
   @Override
   public void flush() {
-    writeLock.lock();
+    flushLock.lock();
     try {
       checkOpen();
-      try (Stream<Path> files = Files.list(dir)) {
-        for (Path f : (Iterable<Path>) files::iterator) {
-          String name = f.getFileName().toString();
-          // fsync of a file whose pages are clean costs next to nothing, so every file is forced
-          if (name.endsWith(".cq4t") || name.endsWith(".cq4")) {
-            try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
-              ch.force(true); // fsync also writes the pages Chronicle dirtied through its mapping
-            }
+      long upTo = last;
+      for (long from = verified + 1; from <= upTo; from += 10_000) {
+        read(from, (int) Math.min(10_000, upTo - from + 1), (i, e, b) -> { }, true);
+      }
+      writeLock.lock();
+      try {
+        checkOpen();
+        forceFiles();
+      } finally {
+        writeLock.unlock();
+      }
+      if (upTo > verified) {
+        writeNumber(verifiedFile, upTo);
+        verified = upTo;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot make the event log " + dir + " durable", e);
+    } finally {
+      flushLock.unlock();
+    }
+  }
+
+  private void forceFiles() {
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        String name = f.getFileName().toString();
+        // fsync of a file whose pages are clean costs next to nothing, so every file is forced
+        if (name.endsWith(".cq4t") || name.endsWith(".cq4")) {
+          try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+            ch.force(true); // fsync also writes the pages Chronicle dirtied through its mapping
           }
         }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot make the event log " + dir + " durable", e);
       }
-    } finally {
-      writeLock.unlock();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot make the event log " + dir + " durable", e);
     }
   }
 

@@ -253,14 +253,15 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     return options;
   }
 
+  /** The last failure of each periodic task, by task, logged once (see {@link #survive}). */
+  private final java.util.concurrent.ConcurrentHashMap<String, String> periodicFailures =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   /**
    * Every 5 ms on the timer: expires read-your-writes waits, asks the leader for a heartbeat round
    * when one waits (the entries arrived after the last round), and counts entries JRaft applied
    * without our state machine (configuration entries) as applied.
    */
-  /** The last failure of a periodic task, logged once (see {@link #survive}). */
-  private volatile String periodicFailure;
-
   private void tick() {
     long now = System.nanoTime();
     Node n = node;
@@ -280,11 +281,10 @@ final class RaftEngine implements LogEngine, ClusterEngine {
     }
     try {
       task.run();
-      periodicFailure = null;
+      periodicFailures.remove(what);
     } catch (RuntimeException e) {
-      String failure = what + ": " + e;
-      if (!failure.equals(periodicFailure) && !lifecycle.isClosed()) {
-        periodicFailure = failure;
+      String failure = e.toString();
+      if (!failure.equals(periodicFailures.put(what, failure)) && !lifecycle.isClosed()) {
         LOG.error("the raft engine's {} failed; it runs again at its next turn", what, e);
       }
     }

@@ -65,8 +65,11 @@ final class RaftStateMachine extends StateMachineAdapter {
             done.applied(position, new PendingCommand.Applied(result, engineIndex));
           }
         });
-      } catch (RuntimeException e) {
-        String fatal = "raft node " + node.nodeId() + " stopped applying at raft index " + raftIndex + ": " + e.getMessage();
+      } catch (RuntimeException | Error e) {
+        String fatal = "raft node " + node.nodeId() + " stopped applying at raft index " + raftIndex + ": "
+            + (e instanceof InternalError // a full disk faults a memory-mapped file, maybe after the write returned
+                ? "a memory-mapped file of its data directory faulted: the disk is full or failing (" + e.getMessage() + ")"
+                : e.getMessage());
         node.failure().fail(fatal);
         LOG.error(fatal, e);
         iter.setErrorAndRollback(1, new Status(RaftError.ESTATEMACHINE, fatal));

@@ -13,6 +13,8 @@ import java.util.concurrent.Semaphore;
  * {@code args[1]}, writing keys {@code <prefix>-<n>} ({@code args[2]}) and printing
  * {@code ACK key index} for each acknowledged one. With {@code args[3] = N > 0} it halts the JVM
  * right after appending event N to the event log, before the state machine finishes applying it.
+ * With {@code args[4] = P}, each entity's data carries {@code P} bytes of padding
+ * ({@link #data}); a failed proposal prints {@code FAIL key message} (each message once).
  */
 public final class CrashChild {
   public static void main(String[] args) throws Exception {
@@ -20,6 +22,7 @@ public final class CrashChild {
     int port = Integer.parseInt(args[1]);
     String prefix = args[2];
     long haltAfter = Long.parseLong(args[3]);
+    int pad = args.length > 4 ? Integer.parseInt(args[4]) : 0;
     if (haltAfter > 0) {
       ChronicleEventLog.afterAppend = index -> {
         if (index == haltAfter) {
@@ -35,17 +38,25 @@ public final class CrashChild {
     System.out.println("READY " + log.lastIndex());
     System.out.flush();
     Semaphore inFlight = new Semaphore(64);
+    java.util.Set<String> failures = java.util.concurrent.ConcurrentHashMap.newKeySet();
     for (int n = 0; ; n++) {
       inFlight.acquire();
       String key = prefix + "-" + n;
-      log.propose(Proposal.of(Entity.upsert("t", key, "{\"n\":" + n + "}"))).whenComplete((index, e) -> {
+      log.propose(Proposal.of(Entity.upsert("t", key, data(n, pad)))).whenComplete((index, e) -> {
         inFlight.release();
-        if (e == null) {
-          synchronized (System.out) {
+        synchronized (System.out) {
+          if (e == null) {
             System.out.println("ACK " + key + " " + index);
+          } else if (failures.size() < 10 && failures.add(String.valueOf(e.getMessage()))) {
+            System.out.println("FAIL " + key + " " + String.valueOf(e.getMessage()).replace('\n', ' '));
           }
         }
       });
     }
+  }
+
+  /** The data of write {@code n}: {@code {"n":n}}, with {@code pad} bytes of padding when that is above 0. */
+  static String data(int n, int pad) {
+    return pad == 0 ? "{\"n\":" + n + "}" : "{\"n\":" + n + ",\"pad\":\"" + "p".repeat(pad) + "\"}";
   }
 }
