@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * multi-table transactions on a real PostgreSQL database (customers, orders referencing them, key
  * changes, deletes) is captured by three packaged nodes (child JVMs) and synced by SQL syncables
  * into a PostgreSQL and a MariaDB database, while, at random, the leader or a follower is SIGKILLed,
- * a node gets SIGTERM, or the PostgreSQL server (source and PostgreSQL target) restarts.
+ * a node gets SIGTERM, the PostgreSQL server (source and PostgreSQL target) restarts, or the MariaDB
+ * server (a target) restarts.
  *
  * <p>At the end the oracle checks: each target table equals its source table row for row; the log
  * holds every committed source transaction exactly once, in commit order, each as one entry with
@@ -59,7 +60,7 @@ class CdcChaosIT {
   private static final int MAX_ROWS = 400;
 
   private static final List<String> KINDS = List.of("kill leader", "kill follower", "terminate a node",
-      "restart PostgreSQL");
+      "restart PostgreSQL", "restart MariaDB");
 
   @TempDir
   Path dir;
@@ -221,6 +222,8 @@ class CdcChaosIT {
     String detail = "";
     if (kind.equals("restart PostgreSQL")) {
       TestDatabases.postgres().restartServer();
+    } else if (kind.equals("restart MariaDB")) {
+      TestDatabases.mariadb().restartServer();
     } else {
       int leader = leader();
       int victim = switch (kind) {
