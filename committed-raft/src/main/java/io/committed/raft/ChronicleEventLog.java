@@ -213,7 +213,11 @@ final class ChronicleEventLog implements EventLog {
     current[0] = lastCycle;
     long end = queue.lastIndex(); // found through Chronicle's index: the last record itself may be torn
     Map.Entry<Long, Integer> lastFirst = cycleByFirstIndex.lastEntry();
-    if (end >= 0 && lastFirst != null && rollCycle.toCycle(end) == lastFirst.getValue()) {
+    if (end >= 0 || lastFirst != null) {
+      if (end < 0 || lastFirst == null || rollCycle.toCycle(end) != lastFirst.getValue()) {
+        throw new io.committed.api.CommittedException("the event log's file " + fileOf(lastCycle) + " is damaged:"
+            + " its last record (" + Long.toHexString(end) + ") is not in the last file with records. " + REJOIN);
+      }
       stored = lastFirst.getKey() + rollCycle.toSequenceNumber(end);
     }
     last = stored;
