@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.committed.Committed;
 import io.committed.CommittedBuilder;
 import io.committed.CommittedLog;
+import io.committed.testkit.FaultyProxy;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

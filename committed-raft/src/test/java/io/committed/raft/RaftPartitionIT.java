@@ -6,6 +6,7 @@ import io.committed.CommittedLog;
 import io.committed.api.Entity;
 import io.committed.api.LogEntry;
 import io.committed.api.Proposal;
+import io.committed.testkit.FaultyProxy;
 import io.committed.testkit.LogFixtures;
 import java.nio.file.Path;
 import java.util.ArrayList;

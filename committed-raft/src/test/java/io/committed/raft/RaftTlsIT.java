@@ -11,6 +11,7 @@ import com.alipay.sofa.jraft.entity.PeerId;
 import com.alipay.sofa.jraft.option.CliOptions;
 import io.committed.CommittedLog;
 import io.committed.api.Entity;
+import io.committed.testkit.FaultyProxy;
 import io.committed.testkit.LogFixtures;
 import io.committed.testkit.TestCertificates;
 import java.nio.charset.StandardCharsets;

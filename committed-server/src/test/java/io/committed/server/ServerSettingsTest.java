@@ -101,8 +101,10 @@ class ServerSettingsTest {
         "COMMITTED_PEER_URL", "127.0.0.1:9024",
         "COMMITTED_JOIN", "true",
         "COMMITTED_RAFT_ELECTION_TIMEOUT_MS", "600",
-        "COMMITTED_RAFT_SNAPSHOT_INTERVAL_SECONDS", "60"));
+        "COMMITTED_RAFT_SNAPSHOT_INTERVAL_SECONDS", "60",
+        "COMMITTED_RAFT_LISTEN_ADDR", "0.0.0.0:19024"));
     assertThat(s.join()).isTrue();
+    assertThat(s.raftListenAddress()).contains("0.0.0.0:19024");
     assertThat(s.electionTimeoutMs()).isEqualTo(600);
     assertThat(s.snapshotIntervalSeconds()).isEqualTo(60);
     assertThat(s.peers()).containsExactly(Map.entry(4, "127.0.0.1:9024"));
@@ -112,8 +114,11 @@ class ServerSettingsTest {
     assertThat(defaults.join()).isFalse();
     assertThat(defaults.electionTimeoutMs()).isEqualTo(1000);
     assertThat(defaults.snapshotIntervalSeconds()).isEqualTo(300);
+    assertThat(defaults.raftListenAddress()).isEmpty();
     ServerSettings memory = ServerSettings.fromEnvironment(Map.of("COMMITTED_ENGINE", "memory", "COMMITTED_JOIN", "true"));
     assertThat(memory.warnings()).singleElement().asString().contains("COMMITTED_JOIN", "COMMITTED_ENGINE=raft");
+    assertThat(ServerSettings.fromEnvironment(Map.of("COMMITTED_ENGINE", "memory", "COMMITTED_RAFT_LISTEN_ADDR",
+        "0.0.0.0:1")).warnings()).singleElement().asString().contains("COMMITTED_RAFT_LISTEN_ADDR is ignored");
   }
 
   static Stream<Arguments> invalid() {
@@ -137,6 +142,8 @@ class ServerSettingsTest {
         Arguments.of("COMMITTED_RAFT_ELECTION_TIMEOUT_MS", "1s"),
         Arguments.of("COMMITTED_RAFT_SNAPSHOT_INTERVAL_SECONDS", "0"),
         Arguments.of("COMMITTED_RAFT_SNAPSHOT_INTERVAL_SECONDS", "100000"),
+        Arguments.of("COMMITTED_RAFT_LISTEN_ADDR", "9022"),
+        Arguments.of("COMMITTED_RAFT_LISTEN_ADDR", "host:70000"),
         Arguments.of("COMMITTED_MAX_PROPOSAL_BYTES", "12"),
         Arguments.of("COMMITTED_MAX_PROPOSAL_BYTES", "lots"),
         Arguments.of("COMMITTED_HTTP_READ_TIMEOUT", "30"),

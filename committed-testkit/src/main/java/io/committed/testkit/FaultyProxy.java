@@ -1,4 +1,4 @@
-package io.committed.raft;
+package io.committed.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,9 +14,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * every connection and refuses new ones (the node hears nothing), {@link #refuseFrom} drops every
  * connection over which another node sends raft requests (so that, with that node's own proxy cut,
  * it is isolated both ways), {@link #delayMillis} slows every chunk forwarded to the node (a slow
- * follower), {@link #heal()} restores normal service.
+ * follower), {@link #heal()} restores normal service. The node listens on another port (the raft
+ * engine's {@code listenAddress}, the node's {@code COMMITTED_RAFT_LISTEN_ADDR}) and its peers know
+ * it at the proxy's.
  */
-final class FaultyProxy implements AutoCloseable {
+public final class FaultyProxy implements AutoCloseable {
   private final ServerSocket server;
   private final int target;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
@@ -24,11 +26,13 @@ final class FaultyProxy implements AutoCloseable {
   /** The bytes that mark a raft request of the refused sender, or null. */
   private volatile byte[] refused;
   private volatile boolean closed;
-  volatile long delayMillis;
+  /** Milliseconds each chunk forwarded to the node waits first; 0 for none. */
+  public volatile long delayMillis;
   /** Every byte forwarded either way, once {@link #record()} was called; null before. */
   private volatile java.io.ByteArrayOutputStream recorded;
 
-  FaultyProxy(int listenPort, int targetPort) throws IOException {
+  /** Listens on 127.0.0.1:{@code listenPort} and forwards to 127.0.0.1:{@code targetPort}. */
+  public FaultyProxy(int listenPort, int targetPort) throws IOException {
     this.target = targetPort;
     this.server = new ServerSocket();
     server.setReuseAddress(true);
@@ -108,7 +112,7 @@ final class FaultyProxy implements AutoCloseable {
    * the peers know it): JRaft's requests name their sender in field 2 ({@code server_id}, the
    * peer id {@code ip:port:index}) of their protobuf message, which is what is looked for.
    */
-  void refuseFrom(String address, int nodeId) {
+  public void refuseFrom(String address, int nodeId) {
     byte[] id = (address + ":" + nodeId).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     byte[] mark = new byte[id.length + 2];
     mark[0] = 0x12; // field 2, length-delimited
@@ -131,12 +135,12 @@ final class FaultyProxy implements AutoCloseable {
   }
 
   /** From now on, keeps every byte forwarded in either direction (for {@link #recorded}). */
-  void record() {
+  public void record() {
     recorded = new java.io.ByteArrayOutputStream();
   }
 
   /** The bytes forwarded since {@link #record()}. */
-  byte[] recorded() {
+  public byte[] recorded() {
     java.io.ByteArrayOutputStream r = recorded;
     synchronized (r) {
       return r.toByteArray();
@@ -144,17 +148,19 @@ final class FaultyProxy implements AutoCloseable {
   }
 
   /** True when {@code pattern} occurs in the bytes forwarded since {@link #record()}. */
-  boolean recordedContains(byte[] pattern) {
+  public boolean recordedContains(byte[] pattern) {
     return indexOf(recorded(), pattern) >= 0;
   }
 
-  void cut() {
+  /** Closes every connection through the proxy and refuses new ones until {@link #heal()}. */
+  public void cut() {
     cut = true;
     sockets.forEach(FaultyProxy::closeQuietly);
     sockets.clear();
   }
 
-  void heal() {
+  /** Forwards everything again, without delay. */
+  public void heal() {
     delayMillis = 0;
     refused = null;
     cut = false;
