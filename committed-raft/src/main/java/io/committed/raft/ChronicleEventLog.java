@@ -22,11 +22,8 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 
 /**
- * The permanent event log in a Chronicle Queue directory. Each excerpt is one entry:
- * {@code long index, long engineIndex, int flags|length, int crc32c, byte[length] entry}, the
- * checksum over the index, the engine index, the length and the entry (records of releases before
- * checksums have no flags and no checksum: {@code long, long, int length, byte[length]}). Excerpts
- * are appended in index order with no gaps, so entry {@code i} sits at sequence {@code i - first}
+ * The permanent event log in a Chronicle Queue directory. Each excerpt is one entry, an
+ * {@link EventRecord} (index, engine index, length, CRC32C, bytes). Excerpts are appended in index order with no gaps, so entry {@code i} sits at sequence {@code i - first}
  * of the cycle (file) whose first entry is {@code first}; a small map of cycles to first entries
  * finds any entry without scanning, and every read checks the index and the checksum it finds.
  *
@@ -83,11 +80,6 @@ final class ChronicleEventLog implements EventLog {
   private final Path verifiedFile;
   private volatile boolean closed;
 
-  /** Length word flag: a CRC32C of the record follows the length. */
-  private static final int CHECKED = 0x8000_0000;
-  /** Length word flag: the record is being rewritten in place (scrub, repair); its checksum is not current. */
-  private static final int REWRITING = 0x4000_0000;
-  private static final int LENGTH = 0x3FFF_FFFF;
   /** Tests in this package write records as releases before checksums did. */
   static volatile boolean writeUnchecked;
 
@@ -187,7 +179,7 @@ final class ChronicleEventLog implements EventLog {
         if (tailer.moveToIndex(rollCycle.toIndex(cycle, 0))) {
           try (DocumentContext dc = tailer.readingDocument()) {
             if (dc.isPresent()) {
-              Record r = Record.parse(dc.wire().bytes());
+              EventRecord r = EventRecord.parse(dc.wire().bytes());
               long first = r.damage() == null ? r.index()
                   : previous == 0 ? 1 // the log starts at entry 1
                   : cycleByFirstIndex.lastKey() + queue.countExcerpts(rollCycle.toIndex(previous, 0),
@@ -306,16 +298,7 @@ final class ChronicleEventLog implements EventLog {
     }
     try (DocumentContext dc = appender.writingDocument()) {
       try {
-        Bytes<?> b = dc.wire().bytes();
-        b.writeLong(index);
-        b.writeLong(engineIndex);
-        if (writeUnchecked) {
-          b.writeInt(entry.length);
-        } else {
-          b.writeInt(CHECKED | entry.length);
-          b.writeInt(checksum(index, engineIndex, entry));
-        }
-        b.write(entry);
+        EventRecord.write(dc.wire().bytes(), index, engineIndex, entry, !writeUnchecked);
       } catch (Throwable t) {
         // a write that fails half-way must not be committed by closing the context; a full disk faults the
         // memory-mapped file with an InternalError (which may also come later: the checksum catches that)
@@ -354,23 +337,14 @@ final class ChronicleEventLog implements EventLog {
         Bytes<?> b = dc.wire().bytes();
         long at = b.readPosition();
         long size = b.readRemaining();
-        Record r = Record.parse(b);
+        EventRecord r = EventRecord.parse(b);
         if (r.damage() == null && !r.rewriting()) {
           if (r.index() != index || r.engineIndex() != engineIndex) {
             throw new IllegalStateException("the event log's file " + fileOfEntry(index) + " holds entry " + r.index()
                 + " of engine entry " + r.engineIndex() + " where the engine now writes entry " + index + " of engine"
                 + " entry " + engineIndex + ": the event log does not belong to this replicated log. " + REJOIN);
           }
-        } else if (size == 24 + entry.length || size == 20 + entry.length) {
-          boolean checked = size == 24 + entry.length;
-          b.writeLong(at, index);
-          b.writeLong(at + 8, engineIndex);
-          b.writeInt(at + 16, checked ? CHECKED | REWRITING | entry.length : entry.length);
-          b.write(at + (checked ? 24 : 20), entry, 0, entry.length);
-          if (checked) {
-            b.writeInt(at + 20, checksum(index, engineIndex, entry));
-            b.writeInt(at + 16, CHECKED | entry.length);
-          }
+        } else if (EventRecord.writeOver(b, at, size, index, engineIndex, entry)) {
           LOG.info("the event log {}: entry {}, damaged, written again", dir, index);
         } else {
           throw new IllegalStateException("the event log's file " + fileOfEntry(index) + " holds a damaged record of "
@@ -416,9 +390,9 @@ final class ChronicleEventLog implements EventLog {
         damage = "cannot be found";
       }
       for (long expected = fromIndex; damage == null && expected <= end; expected++) {
-        Record r;
+        EventRecord r;
         try (DocumentContext dc = tailer.readingDocument()) {
-          r = dc.isPresent() ? Record.parse(dc.wire().bytes()) : null;
+          r = dc.isPresent() ? EventRecord.parse(dc.wire().bytes()) : null;
         }
         damage = r == null ? "is missing (the files end before it)"
             : r.damage() != null ? r.damage()
@@ -445,59 +419,9 @@ final class ChronicleEventLog implements EventLog {
     return n;
   }
 
-  private static int checksum(long index, long engineIndex, byte[] entry) {
-    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-    crc.update(java.nio.ByteBuffer.allocate(20).putLong(index).putLong(engineIndex).putInt(entry.length).flip());
-    crc.update(entry);
-    return (int) crc.getValue();
-  }
-
   private static final String REJOIN = "The node does not start with part of its event log; when it is one of"
       + " several voters, let it rejoin empty (on a running node remove it from the group, move this data directory"
       + " aside, start the node with join=true and add it again); otherwise restore the data directory from a backup";
-
-  /**
-   * One record as read, or what is wrong with it.
-   *
-   * @param rewriting a rewrite in place (scrub, repair) was under way: its checksum is not current
-   */
-  private record Record(long index, long engineIndex, byte[] entry, boolean rewriting, String damage) {
-    static Record parse(Bytes<?> b) {
-      long size = b.readRemaining();
-      if (size < 20) {
-        return damaged("is " + size + " bytes long, shorter than a record's header");
-      }
-      long index = b.readLong();
-      long engineIndex = b.readLong();
-      int word = b.readInt();
-      boolean checked = (word & CHECKED) != 0;
-      boolean rewriting = (word & REWRITING) != 0;
-      int length = checked ? word & LENGTH : word;
-      if (!checked && rewriting) {
-        return damaged("declares a length of " + word);
-      }
-      int crc = 0;
-      if (checked) {
-        if (b.readRemaining() < 4) {
-          return damaged("ends inside its header");
-        }
-        crc = b.readInt();
-      }
-      if (length > b.readRemaining()) {
-        return damaged("declares " + length + " bytes, " + b.readRemaining() + " follow");
-      }
-      byte[] entry = new byte[length];
-      b.read(entry);
-      if (checked && !rewriting && checksum(index, engineIndex, entry) != crc) {
-        return damaged("does not match its checksum (it was not written whole: a full disk or a power cut)");
-      }
-      return new Record(index, engineIndex, entry, rewriting, null);
-    }
-
-    private static Record damaged(String why) {
-      return new Record(0, 0, null, false, why);
-    }
-  }
 
   /** A record that is not the entry it should be. */
   private static final class DamagedRecord extends IllegalStateException {
@@ -551,11 +475,7 @@ final class ChronicleEventLog implements EventLog {
     return scrubbed;
   }
 
-  /**
-   * Overwrites entry {@code index}'s record where it lies in its file: the new length and bytes,
-   * then zeros over what is left of the old bytes, then the checksum. The record keeps its size in
-   * the queue; until the checksum is written it is marked as being rewritten.
-   */
+  /** Overwrites entry {@code index}'s record where it lies in its file ({@link EventRecord#rewriteEntry}). */
   private void rewrite(long index, byte[] entry) {
     if (index < 1 || index > last) {
       throw new IllegalArgumentException("no entry " + index + " to scrub (the event log ends at " + last + ")");
@@ -575,27 +495,7 @@ final class ChronicleEventLog implements EventLog {
           throw new IllegalStateException("the event log " + dir + " does not hold entry " + index + " where it"
               + " belongs: its files are damaged");
         }
-        int word = b.readInt(at + 16);
-        boolean checked = (word & CHECKED) != 0;
-        int old = checked ? word & LENGTH : word;
-        if (entry.length > old) {
-          throw new IllegalArgumentException("a scrub may not make entry " + index + " longer (" + old + " to "
-              + entry.length + " bytes)");
-        }
-        long body = at + (checked ? 24 : 20);
-        if (checked) {
-          b.writeInt(at + 16, CHECKED | REWRITING | old);
-        }
-        b.write(body, entry, 0, entry.length);
-        for (long p = body + entry.length; p < body + old; p++) {
-          b.writeByte(p, (byte) 0);
-        }
-        if (checked) {
-          b.writeInt(at + 20, checksum(index, b.readLong(at + 8), entry));
-          b.writeInt(at + 16, CHECKED | entry.length);
-        } else {
-          b.writeInt(at + 16, entry.length);
-        }
+        EventRecord.rewriteEntry(b, at, index, entry);
       }
       healthy = true;
     } finally {

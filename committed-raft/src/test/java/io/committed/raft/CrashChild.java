@@ -31,6 +31,7 @@ public final class CrashChild {
         }
       };
     }
+    watchParent();
     CommittedLog log = Committed.builder().nodeId(1).peers("1=127.0.0.1:" + port).dataDir(dir).start();
     if (log.types().get("t").isEmpty()) {
       LogFixtures.defineTypes(log, "t");
@@ -53,6 +54,19 @@ public final class CrashChild {
         }
       });
     }
+  }
+
+  /** Halts this JVM once the test's JVM is gone (killed before it could kill this one): no orphan keeps writing. */
+  private static void watchParent() {
+    java.util.Optional<ProcessHandle> parent = ProcessHandle.current().parent();
+    Thread t = new Thread(() -> {
+      while (parent.map(ProcessHandle::isAlive).orElse(false)) {
+        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000_000L);
+      }
+      Runtime.getRuntime().halt(3);
+    }, "parent-watch");
+    t.setDaemon(true);
+    t.start();
   }
 
   /** The data of write {@code n}: {@code {"n":n}}, with {@code pad} bytes of padding when that is above 0. */
